@@ -1,0 +1,97 @@
+# heapscope: `make run` (build + demo) and `make test` (build + every test) on Debian 12.
+# Missing Debian packages are installed with apt-get when run as root; otherwise the exact
+# apt-get line is printed and make stops.
+
+BUILD       ?= build
+ASAN_BUILD  ?= build-asan
+FUZZ_BUILD  ?= build-fuzz
+JOBS        ?= 2
+FUZZ_SECONDS ?= 60
+CMAKE_FLAGS ?=
+
+PACKAGES := g++ cmake ninja-build pkg-config ccache qt6-base-dev qt6-svg-dev libgraphviz-dev \
+            libsqlite3-dev libzstd-dev zlib1g-dev xvfb xauth
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+DEMO := resources/demo
+
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: all deps fuzz-deps configure build run test asan fuzz bench format clean
+
+all: build
+
+define ensure_packages
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "Missing packages. Run as root:"; \
+	    echo "  apt-get update && apt-get install -y --no-install-recommends$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
+deps:
+	$(call ensure_packages,$(PACKAGES))
+
+fuzz-deps: deps
+	$(call ensure_packages,$(FUZZ_PACKAGES))
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@echo "== heapscope on the bundled demo ($(DEMO)) =="
+	@echo "The desktop window is not in this build yet; it will open $(DEMO)/demo-before.pickle"
+	@echo "and $(DEMO)/demo-after.pickle. Here is what the command line reports for them:"
+	@echo
+	$(BUILD)/bin/heapscope stats $(DEMO)/demo-after.pickle --limit 8
+	@echo
+	$(BUILD)/bin/heapscope diff $(DEMO)/demo-before.pickle $(DEMO)/demo-after.pickle --limit 8
+	@echo
+	$(BUILD)/bin/heapscope import $(DEMO)/demo-before.pickle $(DEMO)/demo-after.pickle -o $(BUILD)/demo.heapscope
+	$(BUILD)/bin/heapscope stats $(BUILD)/demo.heapscope --by traceback --limit 2
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The model and importer tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHEAPSCOPE_SANITIZE=ON \
+	      -DHEAPSCOPE_CORE_ONLY=ON $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer on the pickle reader (clang), for FUZZ_SECONDS, starting from the test dumps.
+fuzz: fuzz-deps
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	      -DCMAKE_CXX_COMPILER=clang++-14 -DHEAPSCOPE_FUZZ=ON
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	mkdir -p $(FUZZ_BUILD)/corpus
+	cp tests/fuzz/corpus/* $(FUZZ_BUILD)/corpus/
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  $(FUZZ_BUILD)/bin/fuzz_pickle -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -rss_limit_mb=2048 -print_final_stats=1 $(FUZZ_BUILD)/corpus
+
+bench: build
+	$(BUILD)/bin/bench_tracemalloc
+
+format:
+	find app model importers views tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -1,0 +1,250 @@
+#include "commandline.h"
+
+#include "arguments.h"
+#include "hserror.h"
+#include "inputloader.h"
+#include "statistics.h"
+#include "statisticsreport.h"
+#include "store.h"
+#include "storewriter.h"
+
+#include <chrono>
+#include <cstdio>
+#include <sys/stat.h>
+
+namespace hs {
+
+namespace {
+
+struct OutputFailure
+{
+    std::string message;
+};
+
+void writeOut(const std::string& text)
+{
+    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout))
+        throw OutputFailure{"cannot write to standard output"};
+}
+
+InputLoader::Options loaderOptions(const Arguments& a)
+{
+    InputLoader::Options o;
+    const std::string python = a.value("--python");
+    if (python == "3.6")
+        o.tracemalloc.order = TracebackOrder::MostRecentFirst;
+    else if (!python.empty() && python.starts_with("3."))
+        o.tracemalloc.order = TracebackOrder::OldestFirst;
+    else if (!python.empty())
+        throw Arguments::UsageError{"--python takes a version such as 3.6 or 3.12"};
+    return o;
+}
+
+StatisticsReport::Request reportRequest(const Arguments& a)
+{
+    StatisticsReport::Request r;
+    if (!parseGroupBy(a.value("--by", "lineno"), r.by))
+        throw Arguments::UsageError{"--by takes lineno, filename or traceback"};
+    r.cumulative = a.has("--cumulative");
+    if (r.cumulative && r.by == GroupBy::Traceback)
+        throw Arguments::UsageError{"--cumulative works with --by lineno or filename only"};
+    r.limit = a.number("--limit", 10);
+    return r;
+}
+
+uint32_t pickSnapshot(const ProfileData& data, const std::string& path, const Arguments& a,
+                      const std::string& option, size_t fallbackFromEnd)
+{
+    if (data.snapshots.empty())
+        throw Error(path + ": holds no snapshot");
+    const size_t last = data.snapshots.size() - 1;
+    const size_t fallback = last >= fallbackFromEnd ? last - fallbackFromEnd : 0;
+    const size_t n = a.number(option, fallback);
+    if (n > last)
+        throw Error(path + ": has no snapshot " + std::to_string(n) + " (it has " +
+                    std::to_string(data.snapshots.size()) + ", numbered from 0)");
+    return static_cast<uint32_t>(n);
+}
+
+std::string formatOf(const std::string& path)
+{
+    return InputLoader::formatName(InputLoader::detectFile(path));
+}
+
+bool sameFile(const std::string& a, const std::string& b)
+{
+    struct stat sa = {}, sb = {};
+    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+} // namespace
+
+bool CommandLine::isSubcommand(const std::string& word)
+{
+    return word == "import" || word == "stats" || word == "diff" || word == "help" ||
+           word == "--help" || word == "-h" || word == "--version";
+}
+
+std::string CommandLine::usage()
+{
+    return R"(usage: heapscope SUBCOMMAND [OPTIONS]
+       heapscope FILE...          (summary of each file)
+
+Subcommands (headless, no display needed):
+  import INPUT... [-o OUT.heapscope] [--python VER] [--force]
+        Import tracemalloc dumps into one .heapscope file, one snapshot per input, in the
+        order given. OUT defaults to FIRST_INPUT.heapscope. An existing OUT is replaced only
+        if it is a heapscope file (or with --force); an input is never overwritten.
+  stats INPUT [--snapshot N] [--by lineno|filename|traceback] [--cumulative] [--limit N]
+        [--json] [--python VER]
+        Snapshot.statistics() of a dump or of a snapshot in a .heapscope file (N counts from 0;
+        default: the last). --limit 0 prints every group (default 10).
+  diff OLD [NEW] [--old-snapshot N] [--new-snapshot N] [--by ...] [--cumulative] [--limit N]
+        [--json] [--python VER]
+        NEW.compare_to(OLD). With one .heapscope file, compares its last two snapshots.
+
+--python VER names the Python that wrote a dump when the file cannot tell (3.6 and 3.7 both
+write protocol 4); it only changes the order of tied traceback groups.
+Inputs are recognised by content: tracemalloc Snapshot.dump() pickles (protocols 0-5, CPython
+3.6-3.13) and .heapscope files. Pickles are read by heapscope's own restricted reader, never
+executed.
+
+Exit codes: 0 success, 1 the input is missing, unreadable, malformed or refused,
+2 usage error, 3 the output cannot be written, 130 interrupted.
+)";
+}
+
+int CommandLine::run(const std::vector<std::string>& args)
+{
+    const std::string& cmd = args.at(0);
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    try {
+        if (cmd == "help" || cmd == "--help" || cmd == "-h") {
+            writeOut(usage());
+            return Ok;
+        }
+        if (cmd == "--version") {
+            writeOut("heapscope 0.1.0\n");
+            return Ok;
+        }
+        if (cmd == "import")
+            return runImport(rest);
+        if (cmd == "stats")
+            return runStats(rest);
+        if (cmd == "diff")
+            return runDiff(rest);
+        std::fprintf(stderr, "heapscope: unknown subcommand '%s' (see heapscope --help)\n",
+                     cmd.c_str());
+        return UsageError;
+    } catch (const Arguments::UsageError& e) {
+        std::fprintf(stderr, "heapscope %s: %s (see heapscope --help)\n", cmd.c_str(),
+                     e.message.c_str());
+        return UsageError;
+    } catch (const OutputFailure& e) {
+        std::fprintf(stderr, "heapscope: %s\n", e.message.c_str());
+        return OutputError;
+    } catch (const Error& e) {
+        std::fprintf(stderr, "heapscope: %s\n", e.what());
+        return InputError;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "heapscope: out of memory\n");
+        return InputError;
+    }
+}
+
+int CommandLine::runImport(const std::vector<std::string>& args)
+{
+    const Arguments a(args, {"--force"}, {"-o", "--output", "--python"});
+    const auto& inputs = a.positional();
+    if (inputs.empty())
+        throw Arguments::UsageError{"import needs at least one input file"};
+    const std::string out = a.value("-o", a.value("--output", inputs.front() + ".heapscope"));
+    for (const auto& in : inputs) {
+        if (sameFile(in, out))
+            throw Arguments::UsageError{"the output " + out + " is also an input"};
+    }
+    struct stat st = {};
+    if (::stat(out.c_str(), &st) == 0 && !a.has("--force") && !Store::looksLikeStore(out))
+        throw Arguments::UsageError{out + " exists and is not a heapscope file; "
+                                          "pass --force to replace it"};
+
+    const auto start = std::chrono::steady_clock::now();
+    const InputLoader::Options options = [&] {
+        InputLoader::Options o = loaderOptions(a);
+        o.hash = true;
+        return o;
+    }();
+    ProfileBuilder builder;
+    for (const auto& in : inputs)
+        InputLoader::importRaw(in, builder, options);
+    const ProfileData data = builder.take();
+    try {
+        StoreWriter::write(data, out);
+    } catch (const Error& e) {
+        throw OutputFailure{e.what()};
+    }
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count();
+    uint64_t traces = 0;
+    for (const auto& s : data.snapshots)
+        traces += s.info.totalCount;
+    char line[512];
+    std::snprintf(line, sizeof line, "%s: %zu snapshots, %llu traces, %zu call stacks (%.0f ms)\n",
+                  out.c_str(), data.snapshots.size(), static_cast<unsigned long long>(traces),
+                  data.stacks.size(), ms);
+    writeOut(line);
+    for (const auto& r : data.recordings) {
+        for (const auto& w : r.warnings)
+            std::fprintf(stderr, "heapscope: %s: warning: %s\n", r.sourceName.c_str(), w.c_str());
+    }
+    return Ok;
+}
+
+int CommandLine::runStats(const std::vector<std::string>& args)
+{
+    const Arguments a(args, {"--json", "--cumulative"},
+                      {"--snapshot", "--by", "--limit", "--python"});
+    if (a.positional().size() != 1)
+        throw Arguments::UsageError{"stats needs exactly one input file"};
+    const std::string& path = a.positional().front();
+    const StatisticsReport::Request request = reportRequest(a);
+    const ProfileData data = InputLoader::load(path, loaderOptions(a));
+    const uint32_t snap = pickSnapshot(data, path, a, "--snapshot", 0);
+    const auto rows = computeStatistics(data, snap, request.by, request.cumulative);
+    const ReportSource source{path, formatOf(path), &data, snap};
+    writeOut(a.has("--json") ? StatisticsReport::json(source, request, rows)
+                             : StatisticsReport::text(source, request, rows));
+    return Ok;
+}
+
+int CommandLine::runDiff(const std::vector<std::string>& args)
+{
+    const Arguments a(args, {"--json", "--cumulative"},
+                      {"--old-snapshot", "--new-snapshot", "--by", "--limit", "--python"});
+    const auto& files = a.positional();
+    if (files.empty() || files.size() > 2)
+        throw Arguments::UsageError{"diff needs OLD and NEW (or one file with two snapshots)"};
+    const std::string& oldPath = files.front();
+    const std::string& newPath = files.back();
+    const StatisticsReport::Request request = reportRequest(a);
+    const InputLoader::Options options = loaderOptions(a);
+    const ProfileData oldData = InputLoader::load(oldPath, options);
+    const bool same = files.size() == 1 || sameFile(oldPath, newPath);
+    const ProfileData newData = same ? ProfileData() : InputLoader::load(newPath, options);
+    const ProfileData& newer = same ? oldData : newData;
+    if (same && oldData.snapshots.size() < 2 && !a.has("--old-snapshot"))
+        throw Error(oldPath + ": holds one snapshot; diff needs two");
+    const uint32_t oldSnap = pickSnapshot(oldData, oldPath, a, "--old-snapshot", same ? 1 : 0);
+    const uint32_t newSnap = pickSnapshot(newer, newPath, a, "--new-snapshot", 0);
+    const auto rows =
+        compareStatistics(oldData, oldSnap, newer, newSnap, request.by, request.cumulative);
+    const ReportSource older{oldPath, formatOf(oldPath), &oldData, oldSnap};
+    const ReportSource newerSource{newPath, formatOf(newPath), &newer, newSnap};
+    writeOut(a.has("--json") ? StatisticsReport::diffJson(older, newerSource, request, rows)
+                             : StatisticsReport::diffText(older, newerSource, request, rows));
+    return Ok;
+}
+
+} // namespace hs

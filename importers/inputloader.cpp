@@ -1,0 +1,79 @@
+#include "inputloader.h"
+
+#include "hserror.h"
+#include "mappedfile.h"
+#include "store.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <cstdio>
+
+namespace hs {
+
+InputFormat InputLoader::detect(std::string_view head)
+{
+    if (head.starts_with(std::string_view("SQLite format 3\0", 16)))
+        return InputFormat::Heapscope;
+    if (TracemallocImporter::sniff(head))
+        return InputFormat::Tracemalloc;
+    return InputFormat::Unknown;
+}
+
+const char* InputLoader::formatName(InputFormat format)
+{
+    switch (format) {
+    case InputFormat::Heapscope:
+        return "heapscope";
+    case InputFormat::Tracemalloc:
+        return "tracemalloc";
+    case InputFormat::Unknown:
+    default:
+        return "unknown";
+    }
+}
+
+InputFormat InputLoader::detectFile(const std::string& path)
+{
+    const MappedFile file(path);
+    return detect(file.bytes().substr(0, 64));
+}
+
+void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
+                            const Options& options)
+{
+    const MappedFile file(path);
+    const std::string_view bytes = file.bytes();
+    switch (detect(bytes.substr(0, 64))) {
+    case InputFormat::Tracemalloc: {
+        const uint32_t snap = TracemallocImporter::import(bytes, path, builder, options.tracemalloc);
+        RecordingInfo& rec = builder.recordingInfo(builder.snapshotInfo(snap).recording);
+        rec.importedAt =
+            QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+        if (options.hash)
+            rec.sourceSha256 =
+                QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())),
+                                         QCryptographicHash::Sha256)
+                    .toHex()
+                    .toStdString();
+        break;
+    }
+    case InputFormat::Heapscope:
+        throw Error(path + ": is already a heapscope file");
+    case InputFormat::Unknown:
+    default:
+        throw Error(path + (bytes.empty() ? ": the file is empty"
+                                          : ": not a recognised input (expected a tracemalloc "
+                                            "Snapshot.dump() file or a .heapscope file)"));
+    }
+}
+
+ProfileData InputLoader::load(const std::string& path, const Options& options)
+{
+    if (detectFile(path) == InputFormat::Heapscope)
+        return Store(path).load();
+    ProfileBuilder builder;
+    importRaw(path, builder, options);
+    return builder.take();
+}
+
+} // namespace hs

@@ -1,0 +1,90 @@
+#include "profilebuilder.h"
+
+#include "hserror.h"
+
+
+namespace hs {
+
+namespace {
+void checkRoom(size_t size, const char* what)
+{
+    if (size >= kNoIndex)
+        throw Error(std::string("too many distinct ") + what + " for one file");
+}
+} // namespace
+
+size_t ProfileBuilder::FrameHash::operator()(const Frame& f) const noexcept
+{
+    uint64_t h = f.file;
+    h = h * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(f.line);
+    h = h * 0x9E3779B97F4A7C15ull ^ f.function;
+    h = h * 0x9E3779B97F4A7C15ull ^ f.module;
+    return static_cast<size_t>(h ^ (h >> 29));
+}
+
+bool ProfileBuilder::FrameEq::operator()(const Frame& a, const Frame& b) const noexcept
+{
+    return a.file == b.file && a.line == b.line && a.function == b.function &&
+           a.module == b.module;
+}
+
+uint32_t ProfileBuilder::internString(std::string_view value)
+{
+    if (auto it = m_stringIds.find(value); it != m_stringIds.end())
+        return it->second;
+    checkRoom(m_data.strings.size(), "strings");
+    const auto id = static_cast<uint32_t>(m_data.strings.size());
+    m_data.strings.emplace_back(value);
+    m_stringIds.emplace(std::string(value), id);
+    return id;
+}
+
+uint32_t ProfileBuilder::internFrame(const Frame& frame)
+{
+    if (auto it = m_frameIds.find(frame); it != m_frameIds.end())
+        return it->second;
+    checkRoom(m_data.frames.size(), "frames");
+    const auto id = static_cast<uint32_t>(m_data.frames.size());
+    m_data.frames.push_back(frame);
+    m_frameIds.emplace(frame, id);
+    return id;
+}
+
+uint32_t ProfileBuilder::internStack(uint32_t parent, uint32_t frame)
+{
+    const uint64_t key = (static_cast<uint64_t>(parent) + 1) << 32 | frame;
+    if (auto it = m_stackIds.find(key); it != m_stackIds.end())
+        return it->second;
+    checkRoom(m_data.stacks.size(), "call stacks");
+    const auto id = static_cast<uint32_t>(m_data.stacks.size());
+    m_data.stacks.push_back({parent, frame});
+    m_stackIds.emplace(key, id);
+    return id;
+}
+
+uint32_t ProfileBuilder::addRecording(RecordingInfo info)
+{
+    m_data.recordings.push_back(std::move(info));
+    return static_cast<uint32_t>(m_data.recordings.size() - 1);
+}
+
+uint32_t ProfileBuilder::addSnapshot(SnapshotInfo info)
+{
+    m_data.snapshots.push_back({std::move(info), {}});
+    return static_cast<uint32_t>(m_data.snapshots.size() - 1);
+}
+
+void ProfileBuilder::setCosts(uint32_t snapshot, std::vector<StackCost> costs)
+{
+    m_data.snapshots[snapshot].costs = std::move(costs);
+}
+
+ProfileData ProfileBuilder::take()
+{
+    m_stringIds.clear();
+    m_frameIds.clear();
+    m_stackIds.clear();
+    return std::move(m_data);
+}
+
+} // namespace hs

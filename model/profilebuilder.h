@@ -1,0 +1,53 @@
+#pragma once
+
+#include "profiledata.h"
+
+#include <string_view>
+#include <unordered_map>
+
+namespace hs {
+
+// The writer API importers feed: interns strings, frames and stacks in memory so that each is
+// stored once, and collects snapshots with their per-stack costs. StoreWriter persists the result.
+class ProfileBuilder
+{
+public:
+    uint32_t internString(std::string_view value);
+    uint32_t internFrame(const Frame& frame);
+    uint32_t internStack(uint32_t parent, uint32_t frame);
+
+    uint32_t addRecording(RecordingInfo info);
+    uint32_t addSnapshot(SnapshotInfo info);
+    void setCosts(uint32_t snapshot, std::vector<StackCost> costs);
+    SnapshotInfo& snapshotInfo(uint32_t snapshot) { return m_data.snapshots[snapshot].info; }
+    RecordingInfo& recordingInfo(uint32_t recording) { return m_data.recordings[recording]; }
+
+    const ProfileData& data() const { return m_data; }
+    ProfileData take();
+
+private:
+    struct FrameHash
+    {
+        size_t operator()(const Frame& f) const noexcept;
+    };
+    struct FrameEq
+    {
+        bool operator()(const Frame& a, const Frame& b) const noexcept;
+    };
+
+    ProfileData m_data;
+    struct StringHash
+    {
+        using is_transparent = void;
+        size_t operator()(std::string_view s) const noexcept
+        {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+
+    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> m_stringIds;
+    std::unordered_map<Frame, uint32_t, FrameHash, FrameEq> m_frameIds;
+    std::unordered_map<uint64_t, uint32_t> m_stackIds; // (parent + 1) << 32 | frame
+};
+
+} // namespace hs

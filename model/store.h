@@ -1,0 +1,31 @@
+#pragma once
+
+#include "profiledata.h"
+
+#include <memory>
+#include <string>
+
+namespace hs {
+
+class SqliteDb;
+
+// Read side of a .heapscope file. Opening validates the format and schema version; a file that is
+// not a heapscope file, or one written by a newer heapscope, is refused with a clear message.
+class Store
+{
+public:
+    explicit Store(const std::string& path);
+    ~Store();
+
+    // True when the first bytes of the file are an SQLite header (cheap content sniffing).
+    static bool looksLikeStore(const std::string& path);
+
+    int schemaVersion() const { return m_version; }
+    ProfileData load() const;
+
+private:
+    std::unique_ptr<SqliteDb> m_db;
+    int m_version = 0;
+};
+
+} // namespace hs

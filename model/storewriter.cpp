@@ -1,0 +1,173 @@
+#include "storewriter.h"
+
+#include "hserror.h"
+#include "schema.h"
+#include "sqlitedb.h"
+#include "sqlitestatement.h"
+
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <random>
+#include <unistd.h>
+
+namespace hs {
+
+namespace {
+
+char g_tempFile[4096] = {0};
+
+std::string joinLines(const std::vector<std::string>& lines)
+{
+    std::string out;
+    for (const auto& l : lines) {
+        if (!out.empty())
+            out += '\n';
+        out += l;
+    }
+    return out;
+}
+
+void bindIndex(SqliteStatement& stmt, int column, uint32_t index)
+{
+    if (index == kNoIndex)
+        stmt.bindNull(column);
+    else
+        stmt.bind(column, static_cast<int64_t>(index));
+}
+
+void writeTables(SqliteDb& db, const ProfileData& data)
+{
+    db.exec(schema::ddl());
+    {
+        SqliteStatement meta(db, "INSERT INTO meta(key, value) VALUES(?, ?)");
+        const std::pair<const char*, std::string> rows[] = {
+            {"format", schema::kFormatName},
+            {"schema_version", std::to_string(schema::kVersion)},
+            {"writer", "heapscope"}};
+        for (const auto& [k, v] : rows) {
+            meta.bindText(1, k);
+            meta.bindText(2, v);
+            meta.run();
+        }
+    }
+    SqliteStatement rec(db, "INSERT INTO recording VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < data.recordings.size(); ++i) {
+        const auto& r = data.recordings[i];
+        rec.bind(1, static_cast<int64_t>(i));
+        rec.bindText(2, r.kind);
+        rec.bindText(3, r.sourceName);
+        rec.bind(4, static_cast<int64_t>(r.sourceSize));
+        rec.bindText(5, r.sourceSha256);
+        rec.bindText(6, r.commandLine);
+        rec.bindText(7, r.importedAt);
+        rec.bindText(8, joinLines(r.warnings));
+        rec.run();
+    }
+    SqliteStatement snap(db, "INSERT INTO snapshot VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement cost(db, "INSERT INTO stack_cost VALUES(?, ?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < data.snapshots.size(); ++i) {
+        const auto& s = data.snapshots[i].info;
+        snap.bind(1, static_cast<int64_t>(i));
+        snap.bind(2, static_cast<int64_t>(s.recording));
+        snap.bindText(3, s.label);
+        if (s.timeMs < 0)
+            snap.bindNull(4);
+        else
+            snap.bind(4, s.timeMs);
+        snap.bind(5, s.tracebackLimit);
+        snap.bind(6, static_cast<int64_t>(s.totalSize));
+        snap.bind(7, static_cast<int64_t>(s.totalCount));
+        snap.bind(8, static_cast<int64_t>(s.truncatedCount));
+        snap.bind(9, static_cast<int64_t>(s.order));
+        snap.bindText(10, s.python);
+        snap.bind(11, static_cast<int64_t>(s.protocol));
+        snap.run();
+        for (const auto& c : data.snapshots[i].costs) {
+            cost.bind(1, static_cast<int64_t>(i));
+            cost.bind(2, static_cast<int64_t>(c.stack));
+            cost.bind(3, static_cast<int64_t>(c.domain));
+            cost.bind(4, static_cast<int64_t>(c.size));
+            cost.bind(5, static_cast<int64_t>(c.count));
+            cost.bind(6, static_cast<int64_t>(c.truncated));
+            cost.run();
+        }
+    }
+    SqliteStatement str(db, "INSERT INTO string VALUES(?, ?)");
+    for (size_t i = 0; i < data.strings.size(); ++i) {
+        str.bind(1, static_cast<int64_t>(i));
+        str.bindBlob(2, data.strings[i]);
+        str.run();
+    }
+    SqliteStatement frame(db, "INSERT INTO frame VALUES(?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < data.frames.size(); ++i) {
+        const auto& f = data.frames[i];
+        frame.bind(1, static_cast<int64_t>(i));
+        bindIndex(frame, 2, f.function);
+        bindIndex(frame, 3, f.file);
+        frame.bind(4, f.line);
+        bindIndex(frame, 5, f.module);
+        frame.run();
+    }
+    SqliteStatement stack(db, "INSERT INTO stack VALUES(?, ?, ?)");
+    for (size_t i = 0; i < data.stacks.size(); ++i) {
+        stack.bind(1, static_cast<int64_t>(i));
+        bindIndex(stack, 2, data.stacks[i].parent);
+        stack.bind(3, static_cast<int64_t>(data.stacks[i].frame));
+        stack.run();
+    }
+    db.exec(("PRAGMA user_version = " + std::to_string(schema::kVersion)).c_str());
+}
+
+std::string tempNameFor(const std::string& path)
+{
+    std::random_device rd;
+    char suffix[32];
+    std::snprintf(suffix, sizeof suffix, ".tmp-%d-%08x", static_cast<int>(getpid()), rd());
+    return path + suffix;
+}
+
+void syncFile(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ::fsync(fd);
+        ::close(fd);
+    }
+}
+
+} // namespace
+
+const char* StoreWriter::activeTempFile()
+{
+    return g_tempFile;
+}
+
+void StoreWriter::write(const ProfileData& data, const std::string& path)
+{
+    const std::string temp = tempNameFor(path);
+    if (temp.size() >= sizeof g_tempFile)
+        throw Error(path + ": path too long");
+    std::memcpy(g_tempFile, temp.c_str(), temp.size() + 1);
+    try {
+        {
+            SqliteDb db(temp, SqliteDb::Mode::Create);
+            // The temporary file is private until the rename, so no journal is needed.
+            db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 8192;");
+            db.exec("BEGIN");
+            writeTables(db, data);
+            db.exec("COMMIT");
+        }
+        syncFile(temp);
+        if (std::rename(temp.c_str(), path.c_str()) != 0)
+            throw Error(path + ": cannot rename the finished file into place: " +
+                        std::strerror(errno));
+    } catch (...) {
+        std::remove(temp.c_str());
+        g_tempFile[0] = '\0';
+        throw;
+    }
+    g_tempFile[0] = '\0';
+}
+
+} // namespace hs
