@@ -3,6 +3,7 @@
 #include "hserror.h"
 #include "picklereader.h"
 
+#include <cctype>
 #include <unordered_map>
 
 namespace hs {
@@ -162,10 +163,26 @@ std::string pythonGeneration(int protocol, int arity)
 bool TracemallocImporter::sniff(std::string_view head)
 {
     if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x80)
-        return static_cast<unsigned char>(head[1]) >= 2 && static_cast<unsigned char>(head[1]) <= 5;
-    // Protocols 0 and 1 start by naming the reconstructor.
-    return head.starts_with("ccopy_reg\n_reconstructor\n") ||
-           head.starts_with("ccopyreg\n_reconstructor\n");
+        return static_cast<unsigned char>(head[1]) <= 5;
+    // Protocols 0 and 1 have no header; they open by naming a global ("ccopy_reg\n_reconstructor
+    // \n" for a snapshot), possibly after a MARK. Any such pickle goes to the reader, which then
+    // says precisely what it refuses.
+    if (head.starts_with('('))
+        head.remove_prefix(1);
+    if (head.empty() || (head[0] != 'c' && head[0] != 'i'))
+        return false;
+    size_t pos = 1;
+    for (int line = 0; line < 2; ++line) {
+        const size_t start = pos;
+        while (pos < head.size() && pos - start < 64 &&
+               (std::isalnum(static_cast<unsigned char>(head[pos])) || head[pos] == '_' ||
+                head[pos] == '.'))
+            ++pos;
+        if (pos == start || pos >= head.size() || head[pos] != '\n')
+            return line == 1 && pos == head.size(); // a long name may run past the sniffed bytes
+        ++pos;
+    }
+    return true;
 }
 
 uint32_t TracemallocImporter::import(std::string_view data, const std::string& fileName,

@@ -1,0 +1,192 @@
+// The .heapscope store: round trip, schema versioning, refusal of foreign or damaged files, and
+// atomic writes that leave nothing behind when they fail.
+
+#include "hserror.h"
+#include "profilebuilder.h"
+#include "schema.h"
+#include "store.h"
+#include "storewriter.h"
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+#include <sqlite3.h>
+
+using namespace hs;
+
+namespace {
+
+// Two snapshots sharing frames: a() -> b() allocating, and a recursive c() -> c().
+ProfileData sampleData()
+{
+    ProfileBuilder b;
+    const uint32_t rec = b.addRecording({"tracemalloc", "in.pickle", 10, "ab", "", "now", {"w1"}});
+    const uint32_t fa = b.internFrame({kNoIndex, b.internString("a.py"), 1, kNoIndex});
+    const uint32_t fb = b.internFrame({kNoIndex, b.internString("b.py"), 2, kNoIndex});
+    const uint32_t fc = b.internFrame({kNoIndex, b.internString("c\xed\xb3\xbf.py"), 3, kNoIndex});
+    const uint32_t sa = b.internStack(kNoIndex, fa);
+    const uint32_t sab = b.internStack(sa, fb);
+    const uint32_t sc = b.internStack(kNoIndex, fc);
+    const uint32_t scc = b.internStack(sc, fc);
+    SnapshotInfo i;
+    i.recording = rec;
+    i.label = "first";
+    i.totalSize = 300;
+    i.totalCount = 3;
+    i.python = "3.9+";
+    i.protocol = 5;
+    const uint32_t s0 = b.addSnapshot(i);
+    b.setCosts(s0, {{sab, 0, 100, 1, 0}, {scc, 0, 150, 1, 1}, {sab, 7, 50, 1, 0}});
+    i.label = "second";
+    i.timeMs = 12.5;
+    i.order = TracebackOrder::MostRecentFirst;
+    i.totalSize = uint64_t(1) << 63; // sizes use all 64 bits
+    const uint32_t s1 = b.addSnapshot(i);
+    b.setCosts(s1, {{sa, 0, uint64_t(1) << 63, 1, 0}});
+    return b.take();
+}
+
+void setUserVersion(const QString& path, int version)
+{
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+    const QByteArray sql = "PRAGMA user_version = " + QByteArray::number(version);
+    QCOMPARE(sqlite3_exec(db, sql.constData(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+void execSql(const QString& path, const char* sql)
+{
+    sqlite3* db = nullptr;
+    QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+QString errorOf(const QString& path)
+{
+    try {
+        Store(path.toStdString()).load();
+    } catch (const Error& e) {
+        return QString::fromUtf8(e.what());
+    }
+    return {};
+}
+
+} // namespace
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void roundTrip();
+    void refuses_data();
+    void refuses();
+    void failedWriteLeavesNothing();
+    void replacesAtomically();
+};
+
+void TestStore::roundTrip()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("a.heapscope");
+    const ProfileData in = sampleData();
+    StoreWriter::write(in, path.toStdString());
+    QVERIFY(Store::looksLikeStore(path.toStdString()));
+    const Store store(path.toStdString());
+    QCOMPARE(store.schemaVersion(), schema::kVersion);
+    const ProfileData out = store.load();
+    QCOMPARE(out.strings, in.strings);
+    QCOMPARE(out.frames.size(), in.frames.size());
+    for (size_t i = 0; i < in.frames.size(); ++i) {
+        QCOMPARE(out.frames[i].file, in.frames[i].file);
+        QCOMPARE(out.frames[i].line, in.frames[i].line);
+        QCOMPARE(out.frames[i].function, kNoIndex);
+    }
+    QCOMPARE(out.stacks.size(), in.stacks.size());
+    for (size_t i = 0; i < in.stacks.size(); ++i) {
+        QCOMPARE(out.stacks[i].parent, in.stacks[i].parent);
+        QCOMPARE(out.stacks[i].frame, in.stacks[i].frame);
+    }
+    QCOMPARE(out.recordings.at(0).warnings, std::vector<std::string>{"w1"});
+    QCOMPARE(out.recordings.at(0).sourceSha256, std::string("ab"));
+    QCOMPARE(out.snapshots.size(), size_t(2));
+    QCOMPARE(out.snapshots[0].info.label, std::string("first"));
+    QCOMPARE(out.snapshots[0].info.timeMs, -1.0);
+    QCOMPARE(out.snapshots[1].info.timeMs, 12.5);
+    QCOMPARE(out.snapshots[1].info.order, TracebackOrder::MostRecentFirst);
+    QCOMPARE(out.snapshots[1].info.totalSize, uint64_t(1) << 63);
+    QCOMPARE(out.snapshots[1].costs.at(0).size, uint64_t(1) << 63);
+    uint64_t sum = 0, truncated = 0;
+    for (const auto& c : out.snapshots[0].costs)
+        sum += c.size, truncated += c.truncated;
+    QCOMPARE(sum, uint64_t(300));
+    QCOMPARE(truncated, uint64_t(1));
+}
+
+void TestStore::refuses_data()
+{
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("newer schema") << "version 99" << "written by a newer heapscope";
+    QTest::newRow("unknown schema 0") << "version 0" << "unknown heapscope schema version 0";
+    QTest::newRow("foreign SQLite database") << "foreign" << "not a heapscope file";
+    QTest::newRow("text file") << "text" << "not a heapscope file";
+    QTest::newRow("missing file") << "missing" << "cannot open";
+    QTest::newRow("broken stack tree") << "UPDATE stack SET parent_id = 99 WHERE id = 1"
+                                       << "broken call-stack tree";
+    QTest::newRow("cost of a missing stack") << "UPDATE stack_cost SET stack_id = 77 WHERE stack_id = 0"
+                                             << "cost of a missing stack";
+    QTest::newRow("gap in ids") << "DELETE FROM frame WHERE id = 0" << "unexpected id";
+}
+
+void TestStore::refuses()
+{
+    QFETCH(QString, damage);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString path = dir.filePath("x.heapscope");
+    if (damage == "foreign") {
+        execSql(path, "CREATE TABLE t(x); INSERT INTO t VALUES(1);");
+    } else if (damage == "text") {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("just some text, long enough to be read as a header\n");
+    } else if (damage != "missing") {
+        StoreWriter::write(sampleData(), path.toStdString());
+        if (damage.startsWith("version "))
+            setUserVersion(path, damage.mid(8).toInt());
+        else
+            execSql(path, damage.toUtf8().constData());
+    }
+    const QString error = errorOf(path);
+    QVERIFY2(error.contains(message), qPrintable(error));
+    QVERIFY2(error.startsWith(path), qPrintable(error));
+}
+
+void TestStore::failedWriteLeavesNothing()
+{
+    QTemporaryDir dir;
+    const QString target = dir.filePath("missing-dir/out.heapscope");
+    QVERIFY_THROWS_EXCEPTION(Error, StoreWriter::write(sampleData(), target.toStdString()));
+    QVERIFY(QDir(dir.path()).isEmpty());
+    QCOMPARE(StoreWriter::activeTempFile(), std::string(""));
+
+}
+
+void TestStore::replacesAtomically()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("a.heapscope");
+    StoreWriter::write(sampleData(), path.toStdString());
+    ProfileData second = sampleData();
+    second.snapshots.pop_back();
+    StoreWriter::write(second, path.toStdString());
+    QCOMPARE(Store(path.toStdString()).load().snapshots.size(), size_t(1));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"a.heapscope"});
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"
