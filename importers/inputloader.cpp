@@ -45,16 +45,18 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
     const std::string_view bytes = file.bytes();
     switch (detect(bytes.substr(0, 64))) {
     case InputFormat::Tracemalloc: {
-        const uint32_t snap = TracemallocImporter::import(bytes, path, builder, options.tracemalloc);
-        RecordingInfo& rec = builder.recordingInfo(builder.snapshotInfo(snap).recording);
-        rec.importedAt =
-            QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+        std::string sha256;
         if (options.hash)
-            rec.sourceSha256 =
-                QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())),
-                                         QCryptographicHash::Sha256)
-                    .toHex()
-                    .toStdString();
+            sha256 = QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())),
+                                              QCryptographicHash::Sha256)
+                         .toHex()
+                         .toStdString();
+        TracemallocImporter::Options tm = options.tracemalloc;
+        tm.releaseInput = [&file](size_t upTo) { file.release(upTo); };
+        const uint32_t snap = TracemallocImporter::import(bytes, path, builder, tm);
+        RecordingInfo& rec = builder.recordingInfo(builder.snapshotInfo(snap).recording);
+        rec.importedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
+        rec.sourceSha256 = std::move(sha256);
         break;
     }
     case InputFormat::Heapscope:

@@ -2,6 +2,7 @@
 
 #include "hserror.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -38,6 +39,14 @@ MappedFile::MappedFile(const std::string& path)
         ::madvise(m_data, m_size, MADV_SEQUENTIAL | MADV_WILLNEED);
     }
     ::close(fd);
+}
+
+void MappedFile::release(size_t upTo) const
+{
+    const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    const size_t length = std::min(upTo, m_size) / page * page;
+    if (m_data && length > 0)
+        ::madvise(m_data, length, MADV_DONTNEED);
 }
 
 MappedFile::~MappedFile()

@@ -16,6 +16,9 @@ public:
 
     std::string_view bytes() const { return {static_cast<const char*>(m_data), m_size}; }
 
+    // Drops the pages before `upTo` from memory; reading them again faults them back in.
+    void release(size_t upTo) const;
+
 private:
     void* m_data = nullptr;
     size_t m_size = 0;

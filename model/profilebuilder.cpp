@@ -13,21 +13,6 @@ void checkRoom(size_t size, const char* what)
 }
 } // namespace
 
-size_t ProfileBuilder::FrameHash::operator()(const Frame& f) const noexcept
-{
-    uint64_t h = f.file;
-    h = h * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(f.line);
-    h = h * 0x9E3779B97F4A7C15ull ^ f.function;
-    h = h * 0x9E3779B97F4A7C15ull ^ f.module;
-    return static_cast<size_t>(h ^ (h >> 29));
-}
-
-bool ProfileBuilder::FrameEq::operator()(const Frame& a, const Frame& b) const noexcept
-{
-    return a.file == b.file && a.line == b.line && a.function == b.function &&
-           a.module == b.module;
-}
-
 uint32_t ProfileBuilder::internString(std::string_view value)
 {
     if (auto it = m_stringIds.find(value); it != m_stringIds.end())
@@ -41,24 +26,30 @@ uint32_t ProfileBuilder::internString(std::string_view value)
 
 uint32_t ProfileBuilder::internFrame(const Frame& frame)
 {
-    if (auto it = m_frameIds.find(frame); it != m_frameIds.end())
-        return it->second;
+    uint64_t h = frame.file;
+    h = h * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(frame.line);
+    h = h * 0x9E3779B97F4A7C15ull ^ frame.function;
+    h = h * 0x9E3779B97F4A7C15ull ^ frame.module;
     checkRoom(m_data.frames.size(), "frames");
-    const auto id = static_cast<uint32_t>(m_data.frames.size());
-    m_data.frames.push_back(frame);
-    m_frameIds.emplace(frame, id);
+    const auto next = static_cast<uint32_t>(m_data.frames.size());
+    const uint32_t id = m_frameIds.findOrInsertHashed(h, next, [&](uint32_t existing) {
+        const Frame& f = m_data.frames[existing];
+        return f.file == frame.file && f.line == frame.line && f.function == frame.function &&
+               f.module == frame.module;
+    });
+    if (id == next)
+        m_data.frames.push_back(frame);
     return id;
 }
 
 uint32_t ProfileBuilder::internStack(uint32_t parent, uint32_t frame)
 {
     const uint64_t key = (static_cast<uint64_t>(parent) + 1) << 32 | frame;
-    if (auto it = m_stackIds.find(key); it != m_stackIds.end())
-        return it->second;
     checkRoom(m_data.stacks.size(), "call stacks");
-    const auto id = static_cast<uint32_t>(m_data.stacks.size());
-    m_data.stacks.push_back({parent, frame});
-    m_stackIds.emplace(key, id);
+    const auto next = static_cast<uint32_t>(m_data.stacks.size());
+    const uint32_t id = m_stackIds.findOrInsert(key, next);
+    if (id == next)
+        m_data.stacks.push_back({parent, frame});
     return id;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "flathashmap.h"
 #include "profiledata.h"
 
 #include <string_view>
@@ -26,15 +27,6 @@ public:
     ProfileData take();
 
 private:
-    struct FrameHash
-    {
-        size_t operator()(const Frame& f) const noexcept;
-    };
-    struct FrameEq
-    {
-        bool operator()(const Frame& a, const Frame& b) const noexcept;
-    };
-
     ProfileData m_data;
     struct StringHash
     {
@@ -46,8 +38,8 @@ private:
     };
 
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> m_stringIds;
-    std::unordered_map<Frame, uint32_t, FrameHash, FrameEq> m_frameIds;
-    std::unordered_map<uint64_t, uint32_t> m_stackIds; // (parent + 1) << 32 | frame
+    FlatHashMap m_frameIds; // by hash of the frame's fields
+    FlatHashMap m_stackIds; // (parent + 1) << 32 | frame
 };
 
 } // namespace hs

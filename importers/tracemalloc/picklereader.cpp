@@ -4,6 +4,7 @@
 #include "pickletext.h"
 
 #include <bit>
+#include <charconv>
 #include <cstdlib>
 #include <cstring>
 
@@ -46,8 +47,7 @@ PickleReader::PickleReader(std::string_view data, std::string fileName)
     : m_data(data), m_fileName(std::move(fileName))
 {
     // Untouched capacity costs address space, not memory; it spares the copies of regrowth.
-    m_tupleItems.reserve(std::min<size_t>(data.size() / 2, size_t(1) << 28));
-    m_memo.reserve(std::min<size_t>(data.size() / 8, size_t(1) << 26));
+    m_tupleItems.reserve(std::min<size_t>(data.size() / 4, size_t(1) << 28));
 }
 
 void PickleReader::failAt(uint64_t pos, const std::string& reason) const
@@ -132,15 +132,33 @@ Value PickleReader::makeString(std::string_view bytes, Kind kind)
     if (kind == Kind::Str && !isValidSurrogatepassUtf8(bytes))
         fail("a string is not valid UTF-8");
     m_strings.emplace_back(bytes);
-    return Value{kind, 0, static_cast<uint32_t>(m_strings.size() - 1), 0};
+    return Value{kind, 0, 0, static_cast<uint32_t>(m_strings.size() - 1), 0};
 }
 
 Value PickleReader::makeTuple(size_t first)
 {
     const size_t n = m_stack.size() - first;
+    const Value* it = m_stack.data() + first;
+    // The shapes a snapshot is made of stay inline: no pool entry, and 16 bytes in all.
+    if (n == 2 && it[0].kind == Kind::Str && it[1].kind == Kind::Int) {
+        const Value v{Kind::PairTuple, 1, 0, it[0].ref, it[1].num};
+        m_stack.resize(first);
+        return v;
+    }
+    if ((n == 3 || n == 4) && it[0].kind == Kind::Int && it[0].num == 0 &&
+        ((it[1].kind == Kind::Int && it[1].num >= 0) || it[1].kind == Kind::UInt64) &&
+        it[2].kind == Kind::Tuple &&
+        (n == 3 || (it[3].kind == Kind::Int && it[3].num >= 0 && it[3].num <= UINT16_MAX)) &&
+        it[2].depth < kMaxDepth) {
+        const Value v{n == 3 ? Kind::TraceTuple3 : Kind::TraceTuple4,
+                      static_cast<uint8_t>(it[2].depth + 1),
+                      static_cast<uint16_t>(n == 4 ? it[3].num : 0), it[2].ref, it[1].num};
+        m_stack.resize(first);
+        return v;
+    }
     if (m_tupleItems.size() + n > UINT32_MAX || m_tuples.size() >= UINT32_MAX)
         fail("too many values");
-    Value v{Kind::Tuple, 0, static_cast<uint32_t>(m_tuples.size()), static_cast<int64_t>(n)};
+    Value v{Kind::Tuple, 0, 0, static_cast<uint32_t>(m_tuples.size()), static_cast<int64_t>(n)};
     m_tuples.push_back({static_cast<uint32_t>(m_tupleItems.size()), static_cast<uint32_t>(n),
                         m_opStart});
     for (size_t i = first; i < m_stack.size(); ++i) {
@@ -158,13 +176,54 @@ Value PickleReader::makeContainer(Kind kind)
     m_containers.emplace_back();
     m_containerPos.push_back(m_opStart);
     m_containerDepth.push_back(1);
-    return Value{kind, 1, static_cast<uint32_t>(m_containers.size() - 1), 0};
+    return Value{kind, 1, 0, static_cast<uint32_t>(m_containers.size() - 1), 0};
 }
 
-std::span<const Value> PickleReader::tupleItems(const Value& v) const
+std::span<const Value> PickleReader::items(const Value& v, Scratch& scratch) const
 {
-    const TupleRec& t = m_tuples[v.ref];
-    return {m_tupleItems.data() + t.begin, t.size};
+    switch (v.kind) {
+    case Kind::Tuple: {
+        const TupleRec& t = m_tuples[v.ref];
+        return {m_tupleItems.data() + t.begin, t.size};
+    }
+    case Kind::PairTuple:
+        scratch[0] = Value{Kind::Str, 0, 0, v.ref, 0};
+        scratch[1] = Value{Kind::Int, 0, 0, 0, v.num};
+        return {scratch.data(), 2};
+    case Kind::TraceTuple3:
+    case Kind::TraceTuple4:
+        scratch[0] = Value{Kind::Int, 0, 0, 0, 0};
+        scratch[1] = Value{v.num < 0 ? Kind::UInt64 : Kind::Int, 0, 0, 0, v.num};
+        scratch[2] = Value{Kind::Tuple, static_cast<uint8_t>(v.depth - 1), 0, v.ref,
+                           static_cast<int64_t>(m_tuples[v.ref].size)};
+        scratch[3] = Value{Kind::Int, 0, 0, 0, v.aux};
+        return {scratch.data(), v.kind == Kind::TraceTuple3 ? size_t(3) : size_t(4)};
+    default:
+        return {};
+    }
+}
+
+size_t PickleReader::tupleSize(const Value& v)
+{
+    switch (v.kind) {
+    case Kind::Tuple:
+        return static_cast<size_t>(v.num);
+    case Kind::PairTuple:
+        return 2;
+    case Kind::TraceTuple3:
+        return 3;
+    case Kind::TraceTuple4:
+        return 4;
+    default:
+        return 0;
+    }
+}
+
+std::optional<uint64_t> PickleReader::tuplePos(const Value& v) const
+{
+    if (v.kind == Kind::Tuple)
+        return m_tuples[v.ref].pos;
+    return std::nullopt;
 }
 
 const Value* PickleReader::attribute(const Object& o, std::string_view name) const
@@ -196,9 +255,9 @@ Value PickleReader::makeLong(const unsigned char* b, size_t n)
         uint64_t u = 0;
         for (size_t i = 0; i < 8; ++i)
             u |= static_cast<uint64_t>(b[i]) << (8 * i);
-        return Value{Kind::UInt64, 0, 0, static_cast<int64_t>(u)};
+        return Value{Kind::UInt64, 0, 0, 0, static_cast<int64_t>(u)};
     }
-    return Value{Kind::BigInt, 0, 0, 0};
+    return Value{Kind::BigInt, 0, 0, 0, 0};
 }
 
 Value PickleReader::parseTextInt(std::string_view text)
@@ -247,15 +306,15 @@ Value PickleReader::parseTextInt(std::string_view text)
     if (base == 10 && text.size() > 1 && text[0] == '0' && value != 0)
         fail("malformed integer (leading zero)");
     if (big)
-        return Value{Kind::BigInt, 0, 0, 0};
+        return Value{Kind::BigInt, 0, 0, 0, 0};
     constexpr uint64_t kMinMagnitude = uint64_t(1) << 63; // |INT64_MIN|
     if (negative) {
         if (value > kMinMagnitude)
-            return Value{Kind::BigInt, 0, 0, 0};
+            return Value{Kind::BigInt, 0, 0, 0, 0};
         return makeInt(value == kMinMagnitude ? INT64_MIN : -static_cast<int64_t>(value));
     }
     if (value > static_cast<uint64_t>(INT64_MAX))
-        return Value{Kind::UInt64, 0, 0, static_cast<int64_t>(value)};
+        return Value{Kind::UInt64, 0, 0, 0, static_cast<int64_t>(value)};
     return makeInt(static_cast<int64_t>(value));
 }
 
@@ -274,7 +333,7 @@ Value PickleReader::globalValue(std::string_view module, std::string_view name)
     else
         fail("refused: the pickle names the global '" + printable(module) + "." +
              printable(name) + "', which is not part of a tracemalloc snapshot");
-    return Value{Kind::Global, 0, static_cast<uint32_t>(g), 0};
+    return Value{Kind::Global, 0, 0, static_cast<uint32_t>(g), 0};
 }
 
 Value PickleReader::newObject(AllowedGlobal cls)
@@ -282,36 +341,28 @@ Value PickleReader::newObject(AllowedGlobal cls)
     if (cls != AllowedGlobal::Snapshot && cls != AllowedGlobal::Traces)
         fail("refused: only tracemalloc.Snapshot and tracemalloc._Traces may be instantiated");
     m_objects.push_back({cls, m_opStart, {}});
-    return Value{Kind::Object, 1, static_cast<uint32_t>(m_objects.size() - 1), 0};
+    return Value{Kind::Object, 1, 0, static_cast<uint32_t>(m_objects.size() - 1), 0};
 }
 
 Value PickleReader::memoGet(uint64_t index)
 {
-    if (index < m_memo.size())
-        return m_memo[index];
-    if (auto it = m_memoSparse.find(index); it != m_memoSparse.end())
-        return it->second;
+    if (const Value* v = m_memo->find(index))
+        return *v;
     fail("memo index " + std::to_string(index) + " is read before it was written");
 }
 
 void PickleReader::memoPut(uint64_t index)
 {
-    const Value v = top();
-    if (index < m_memo.size()) {
-        m_memo[index] = v;
-    } else if (index == m_memo.size()) {
-        m_memo.push_back(v);
-        if (!m_memoSparse.empty()) {
-            m_memoSparse.erase(index);
-            for (auto it = m_memoSparse.find(m_memo.size()); it != m_memoSparse.end();
-                 it = m_memoSparse.find(m_memo.size())) {
-                m_memo.push_back(it->second);
-                m_memoSparse.erase(it);
-            }
-        }
-    } else {
-        m_memoSparse[index] = v; // sparse: a huge index costs one entry, not a huge array
-    }
+    m_memo->put(index, top());
+}
+
+uint64_t PickleReader::parseMemoIndex(std::string_view text)
+{
+    uint64_t index = 0;
+    const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
+    if (ec != std::errc() || p != text.data() + text.size() || text.empty())
+        fail("malformed memo index");
+    return index;
 }
 
 void PickleReader::appendItems(Value& list, size_t first)
@@ -319,7 +370,10 @@ void PickleReader::appendItems(Value& list, size_t first)
     if (list.kind != Kind::List && list.kind != Kind::Set)
         fail("refused: items are appended to something that is not a list");
     auto& items = m_containers[list.ref];
+    const bool filtered = m_appendFilter && list.kind == Kind::List;
     for (size_t i = first; i < m_stack.size(); ++i) {
+        if (filtered && m_appendFilter(list, m_stack[i]))
+            continue;
         checkDepth(m_containerDepth[list.ref], m_stack[i]);
         items.push_back(m_stack[i]);
     }
@@ -361,8 +415,9 @@ void PickleReader::build()
             m_objects[target.ref].attributes.emplace_back(items[i], items[i + 1]);
         }
     };
-    if (state.kind == Kind::Tuple) {
-        const auto parts = tupleItems(state);
+    if (isTuple(state.kind)) {
+        Scratch scratch;
+        const auto parts = items(state, scratch);
         if (parts.size() != 2)
             fail("refused: object state tuple is not (dict, slots)");
         applyDict(parts[0]);
@@ -382,9 +437,10 @@ void PickleReader::reduce()
     const Value callable = pop();
     if (callable.kind != Kind::Global || callable.ref != uint32_t(AllowedGlobal::Reconstructor))
         fail("refused: REDUCE may only call copyreg._reconstructor");
-    if (args.kind != Kind::Tuple)
+    if (!isTuple(args.kind))
         fail("refused: REDUCE arguments are not a tuple");
-    const auto a = tupleItems(args);
+    Scratch scratch;
+    const auto a = items(args, scratch);
     if (a.size() != 3 || a[0].kind != Kind::Global || a[1].kind != Kind::Global ||
         a[1].ref != uint32_t(AllowedGlobal::Object) || a[2].kind != Kind::None)
         fail("refused: copyreg._reconstructor with unexpected arguments");
@@ -397,7 +453,7 @@ void PickleReader::opUnicodeText()
     if (!decodeRawUnicodeEscape(readLine(), decoded))
         fail("malformed \\u escape in a text string");
     m_strings.push_back(std::move(decoded));
-    push(Value{Kind::Str, 0, static_cast<uint32_t>(m_strings.size() - 1), 0});
+    push(Value{Kind::Str, 0, 0, static_cast<uint32_t>(m_strings.size() - 1), 0});
 }
 
 void PickleReader::opStringText()
@@ -417,7 +473,13 @@ void PickleReader::opStringText()
 
 Value PickleReader::read()
 {
+    m_memo.emplace(m_data);
+    constexpr size_t kReleaseStep = size_t(8) << 20;
     while (!m_stopped) {
+        if (m_release && m_pos - m_released >= kReleaseStep) {
+            m_released = m_pos;
+            m_release(m_pos);
+        }
         m_opStart = m_pos;
         if (m_pos >= m_data.size())
             fail("the file ends before the pickle's STOP opcode (truncated)");
@@ -425,6 +487,9 @@ Value PickleReader::read()
         // Without a PROTO opcode the protocol is 0 (text) unless a binary opcode shows up.
         if (m_protocol < 0 && !m_binary && !std::strchr("(.02FILNPRSVabcdgilopst", op))
             m_binary = true;
+        // Most of a dump is traces of one shape; take those in one go (same effect as stepping).
+        if ((op == MARK || op == BININT1) && fastTrace())
+            continue;
         step(op);
     }
     if (m_pos != m_data.size())
@@ -432,6 +497,67 @@ Value PickleReader::read()
     if (m_stack.size() != 1 || !m_marks.empty())
         failAt(m_pos - 1, "the pickle ends with a malformed stack");
     return m_stack.back();
+}
+
+bool PickleReader::fastTrace()
+{
+    // "MARK int int GET int TUPLE" (3.9+) or "int int GET TUPLE3" (3.6-3.8), then MEMOIZE:
+    // a domain-0 trace whose traceback was seen before.
+    const auto* p = reinterpret_cast<const unsigned char*>(m_data.data()) + m_opStart;
+    const auto* end = reinterpret_cast<const unsigned char*>(m_data.data()) + m_data.size();
+    const auto smallInt = [&](int64_t& v) {
+        if (end - p >= 2 && p[0] == BININT1) {
+            v = p[1];
+            p += 2;
+        } else if (end - p >= 3 && p[0] == BININT2) {
+            v = p[1] | p[2] << 8;
+            p += 3;
+        } else if (end - p >= 5 && p[0] == BININT) {
+            v = static_cast<int32_t>(p[1] | p[2] << 8 | p[3] << 16 | uint32_t(p[4]) << 24);
+            p += 5;
+        } else {
+            return false;
+        }
+        return true;
+    };
+    const bool marked = *p == MARK;
+    if (marked) {
+        if (m_marks.size() >= kMaxMarks)
+            return false;
+        ++p;
+    }
+    int64_t domain, size, nframe = 0;
+    if (!smallInt(domain) || domain != 0 || !smallInt(size) || size < 0 || end - p < 2)
+        return false;
+    uint64_t index;
+    if (p[0] == BINGET) {
+        index = p[1];
+        p += 2;
+    } else if (p[0] == LONG_BINGET && end - p >= 5) {
+        index = p[1] | p[2] << 8 | p[3] << 16 | uint64_t(p[4]) << 24;
+        p += 5;
+    } else {
+        return false;
+    }
+    const Value* found = m_memo->find(index);
+    if (!found || found->kind != Kind::Tuple || found->depth >= kMaxDepth)
+        return false;
+    const Value tb = *found;
+    if (marked) {
+        if (!smallInt(nframe) || nframe < 0 || nframe > UINT16_MAX || p == end || *p != TUPLE)
+            return false;
+    } else if (p == end || *p != TUPLE3) {
+        return false;
+    }
+    ++p;
+    push(Value{marked ? Kind::TraceTuple4 : Kind::TraceTuple3,
+               static_cast<uint8_t>(tb.depth + 1), static_cast<uint16_t>(nframe), tb.ref, size});
+    m_pos = static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(m_data.data()));
+    if (p != end && *p == MEMOIZE) {
+        m_opStart = m_pos++;
+        memoPut(m_memo->nextIndex());
+    }
+    return true;
 }
 
 void PickleReader::step(unsigned char op)
@@ -478,7 +604,7 @@ void PickleReader::step(unsigned char op)
         break;
     case NEWTRUE:
     case NEWFALSE:
-        push(Value{Kind::Bool, 0, 0, op == NEWTRUE});
+        push(Value{Kind::Bool, 0, 0, 0, op == NEWTRUE});
         break;
     case BININT:
         push(makeInt(static_cast<int32_t>(readUInt(4))));
@@ -503,7 +629,7 @@ void PickleReader::step(unsigned char op)
     case INT: {
         const auto line = readLine();
         if (line == "00" || line == "01")
-            push(Value{Kind::Bool, 0, 0, line == "01"});
+            push(Value{Kind::Bool, 0, 0, 0, line == "01"});
         else
             push(parseTextInt(line));
         break;
@@ -521,14 +647,14 @@ void PickleReader::step(unsigned char op)
         const double d = std::strtod(text.c_str(), &end);
         if (text.empty() || end != text.c_str() + text.size())
             fail("malformed float");
-        push(Value{Kind::Float, 0, 0, std::bit_cast<int64_t>(d)});
+        push(Value{Kind::Float, 0, 0, 0, std::bit_cast<int64_t>(d)});
         break;
     }
     case BINFLOAT: {
         uint64_t be = 0;
         for (const char c : readBytes(8))
             be = be << 8 | static_cast<unsigned char>(c);
-        push(Value{Kind::Float, 0, 0, static_cast<int64_t>(be)});
+        push(Value{Kind::Float, 0, 0, 0, static_cast<int64_t>(be)});
         break;
     }
     case SHORT_BINUNICODE:
@@ -634,30 +760,22 @@ void PickleReader::step(unsigned char op)
         break;
     }
     case MEMOIZE:
-        memoPut(m_memo.size() + m_memoSparse.size());
+        memoPut(m_memo->nextIndex());
         break;
     case BINPUT:
     case LONG_BINPUT:
         memoPut(readUInt(op == BINPUT ? 1 : 4));
         break;
-    case PUT: {
-        const Value index = parseTextInt(readLine());
-        if (index.kind != Kind::Int || index.num < 0)
-            fail("malformed memo index");
-        memoPut(static_cast<uint64_t>(index.num));
+    case PUT:
+        memoPut(parseMemoIndex(readLine()));
         break;
-    }
     case BINGET:
     case LONG_BINGET:
         push(memoGet(readUInt(op == BINGET ? 1 : 4)));
         break;
-    case GET: {
-        const Value index = parseTextInt(readLine());
-        if (index.kind != Kind::Int || index.num < 0)
-            fail("malformed memo index");
-        push(memoGet(static_cast<uint64_t>(index.num)));
+    case GET:
+        push(memoGet(parseMemoIndex(readLine())));
         break;
-    }
     case GLOBAL: {
         const auto module = readLine();
         const auto name = readLine();
@@ -677,7 +795,7 @@ void PickleReader::step(unsigned char op)
         const Value cls = pop();
         if (cls.kind != Kind::Global)
             fail("refused: NEWOBJ of something that is not a class");
-        if (args.kind != Kind::Tuple || args.num != 0)
+        if (!isTuple(args.kind) || tupleSize(args) != 0)
             fail("refused: NEWOBJ with constructor arguments");
         push(newObject(static_cast<AllowedGlobal>(cls.ref)));
         break;
@@ -688,7 +806,7 @@ void PickleReader::step(unsigned char op)
         const Value cls = pop();
         if (cls.kind != Kind::Global)
             fail("refused: NEWOBJ_EX of something that is not a class");
-        if (args.kind != Kind::Tuple || args.num != 0 || kwargs.kind != Kind::Dict ||
+        if (!isTuple(args.kind) || tupleSize(args) != 0 || kwargs.kind != Kind::Dict ||
             !m_containers[kwargs.ref].empty())
             fail("refused: NEWOBJ_EX with constructor arguments");
         push(newObject(static_cast<AllowedGlobal>(cls.ref)));

@@ -1,11 +1,16 @@
 #pragma once
 
+#include "picklememo.h"
 #include "picklevalue.h"
 
+#include <array>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace hs::pickle {
@@ -28,7 +33,18 @@ public:
     static constexpr size_t kMaxMarks = 64;
     static constexpr size_t kMaxLongBytes = 4096;
 
+    // Asked for each item appended to a list; returning true means the caller has taken the
+    // item over and the list does not keep it. Lets an importer sum millions of traces as they
+    // stream by instead of holding them.
+    using AppendFilter = std::function<bool(const Value& list, const Value& item)>;
+    // Told that the input before the given offset will not be read again (to drop mapped pages).
+    using ReleaseHook = std::function<void(size_t upTo)>;
+    using Scratch = std::array<Value, 4>;
+
     PickleReader(std::string_view data, std::string fileName);
+
+    void setAppendFilter(AppendFilter filter) { m_appendFilter = std::move(filter); }
+    void setReleaseHook(ReleaseHook hook) { m_release = std::move(hook); }
 
     Value read(); // runs to STOP; the whole input must be consumed
 
@@ -39,8 +55,12 @@ public:
     const std::string& fileName() const { return m_fileName; }
 
     std::string_view str(const Value& v) const { return m_strings[v.ref]; }
-    std::span<const Value> tupleItems(const Value& v) const;
-    uint64_t tuplePos(const Value& v) const { return m_tuples[v.ref].pos; }
+    // The items of any tuple kind; inline tuples are expanded into `scratch`.
+    std::span<const Value> items(const Value& v, Scratch& scratch) const;
+    static size_t tupleSize(const Value& v);
+    size_t pooledTupleSize(uint32_t ref) const { return m_tuples[ref].size; }
+    // Where a pooled tuple was built; inline tuples report their container's position.
+    std::optional<uint64_t> tuplePos(const Value& v) const;
     const std::vector<Value>& containerItems(const Value& v) const { return m_containers[v.ref]; }
     uint64_t containerPos(const Value& v) const { return m_containerPos[v.ref]; }
     const Object& object(const Value& v) const { return m_objects[v.ref]; }
@@ -71,13 +91,14 @@ private:
     Value makeString(std::string_view bytes, Kind kind);
     Value makeTuple(size_t firstStackIndex);
     Value makeContainer(Kind kind);
-    Value makeInt(int64_t v) const { return Value{Kind::Int, 0, 0, v}; }
+    Value makeInt(int64_t v) const { return Value{Kind::Int, 0, 0, 0, v}; }
     Value makeLong(const unsigned char* bytes, size_t n);
     Value parseTextInt(std::string_view text);
     Value globalValue(std::string_view module, std::string_view name);
     Value newObject(AllowedGlobal cls);
     Value memoGet(uint64_t index);
     void memoPut(uint64_t index);
+    uint64_t parseMemoIndex(std::string_view text);
     void appendItems(Value& list, size_t first);
     void setItems(Value& dict, size_t first);
     void build();
@@ -87,6 +108,7 @@ private:
     void opUnicodeText();
     void opStringText();
     void step(unsigned char op);
+    bool fastTrace();
 
     std::string_view m_data;
     std::string m_fileName;
@@ -98,8 +120,10 @@ private:
 
     std::vector<Value> m_stack;
     std::vector<size_t> m_marks;
-    std::vector<Value> m_memo;                         // dense part: indices 0..n-1
-    std::unordered_map<uint64_t, Value> m_memoSparse; // any other index
+    std::optional<PickleMemo> m_memo;
+    AppendFilter m_appendFilter;
+    ReleaseHook m_release;
+    size_t m_released = 0;
     std::vector<std::string> m_strings;
     std::vector<TupleRec> m_tuples;
     std::vector<Value> m_tupleItems;

@@ -1,6 +1,7 @@
 #include "tracemallocimporter.h"
 
 #include "hserror.h"
+#include "flathashmap.h"
 #include "picklereader.h"
 
 #include <cctype>
@@ -10,6 +11,7 @@ namespace hs {
 
 namespace {
 
+using pickle::isTuple;
 using pickle::Kind;
 using pickle::PickleReader;
 using pickle::Value;
@@ -19,123 +21,179 @@ bool isInt(const Value& v)
     return v.kind == Kind::Int || v.kind == Kind::Bool;
 }
 
-// Turns the unpickled object graph into stacks and costs.
+// Turns traces into stacks and costs. Traces streamed into the first list that receives any
+// (the trace list, in every real dump) are summed per traceback tuple as they go by: one array
+// access per trace. Everything else a container kept is decoded afterwards with full checks.
 class SnapshotDecoder
 {
 public:
     SnapshotDecoder(const PickleReader& reader, ProfileBuilder& builder)
-        : m_reader(reader), m_builder(builder), m_stackOfTuple(reader.tupleCount(), kNoIndex),
-          m_fileOfString(reader.stringCount(), kNoIndex)
+        : m_reader(reader), m_builder(builder)
     {
     }
 
-    void decodeTraces(const Value& list)
+    // The append filter: takes over inline (well-formed, domain 0) traces of the first list.
+    bool take(const Value& list, const Value& item)
     {
-        const auto items = list.kind == Kind::Tuple
-                               ? m_reader.tupleItems(list)
-                               : std::span<const Value>(m_reader.containerItems(list));
-        const uint64_t listPos =
-            list.kind == Kind::Tuple ? m_reader.tuplePos(list) : m_reader.containerPos(list);
-        for (size_t i = 0; i < items.size(); ++i)
-            addTrace(items[i], i, listPos);
+        if (item.kind != Kind::TraceTuple3 && item.kind != Kind::TraceTuple4)
+            return false;
+        if (list.ref != m_streamedList) {
+            if (m_streamedList != UINT32_MAX)
+                return false;
+            m_streamedList = list.ref;
+        }
+        if (item.ref >= m_byTuple.size())
+            m_byTuple.resize(std::max<size_t>(item.ref + 1, m_byTuple.size() * 2));
+        TupleSums& t = m_byTuple[item.ref];
+        const auto size = static_cast<uint64_t>(item.num);
+        if (__builtin_add_overflow(m_streamedSize, size, &m_streamedSize) ||
+            m_streamedSize > INT64_MAX)
+            m_reader.failAt(m_reader.containerPos(list),
+                            "the trace sizes add up to more than 2^63 bytes");
+        t.size += size;
+        ++t.count;
+        t.truncated += item.kind == Kind::TraceTuple4 && item.aux > m_reader.pooledTupleSize(item.ref);
+        m_streamedArity = item.kind == Kind::TraceTuple3 ? 3 : 4;
+        return true;
     }
 
-    std::vector<StackCost> takeCosts() { return std::move(m_costs); }
-    uint64_t totalSize = 0;
-    uint64_t totalCount = 0;
-    uint64_t truncatedCount = 0;
-    int arity = 0;
+    // Sums of the trace container: what was streamed into it plus what it kept.
+    void decodeContainer(const Value& container)
+    {
+        const bool isList = container.kind == Kind::List;
+        const uint64_t pos = isList ? m_reader.containerPos(container)
+                                    : m_reader.tuplePos(container).value_or(0);
+        if (isList && container.ref == m_streamedList) {
+            m_result.arity = m_streamedArity;
+            for (uint32_t ref = 0; ref < m_byTuple.size(); ++ref) {
+                const TupleSums& t = m_byTuple[ref];
+                if (t.count > 0)
+                    addCost(m_result, 0, stackOf(Value{Kind::Tuple, 0, 0, ref, 0}, pos).first,
+                            t.size, t.count, t.truncated, pos);
+            }
+        }
+        PickleReader::Scratch scratch;
+        const auto items = isList ? std::span<const Value>(m_reader.containerItems(container))
+                                  : m_reader.items(container, scratch);
+        for (const Value& item : items)
+            decodeTrace(item, pos);
+    }
+
+    struct Sums
+    {
+        FlatHashMap index; // stack << 32 | domain -> index in costs
+        std::vector<StackCost> costs;
+        uint64_t totalSize = 0;
+        uint64_t totalCount = 0;
+        uint64_t truncatedCount = 0;
+        int arity = 0;
+    };
+
+    Sums& result() { return m_result; }
 
 private:
-    [[noreturn]] void failTrace(size_t index, uint64_t pos, const std::string& what) const
+    void decodeTrace(const Value& trace, uint64_t containerPos)
     {
-        m_reader.failAt(pos, "trace #" + std::to_string(index) + ": " + what);
-    }
-
-    void addTrace(const Value& trace, size_t index, uint64_t listPos)
-    {
-        if (trace.kind != Kind::Tuple)
-            failTrace(index, listPos, "is not a tuple");
-        const uint64_t pos = m_reader.tuplePos(trace);
-        const auto t = m_reader.tupleItems(trace);
+        const uint64_t pos = m_reader.tuplePos(trace).value_or(containerPos);
+        if (!isTuple(trace.kind))
+            m_reader.failAt(pos, "a trace is not a tuple");
+        PickleReader::Scratch scratch;
+        const auto t = m_reader.items(trace, scratch);
         if (t.size() != 3 && t.size() != 4)
-            failTrace(index, pos, "is not (domain, size, traceback[, total_nframe])");
-        if (arity == 0)
-            arity = static_cast<int>(t.size());
+            m_reader.failAt(pos, "a trace is not (domain, size, traceback[, total_nframe])");
+        if (m_result.arity == 0)
+            m_result.arity = static_cast<int>(t.size());
         if (!isInt(t[0]) || t[0].num < 0 || t[0].num > UINT32_MAX)
-            failTrace(index, pos, "domain is not an unsigned 32-bit integer");
-        uint64_t size;
-        if (isInt(t[1]) && t[1].num >= 0)
-            size = static_cast<uint64_t>(t[1].num);
-        else if (t[1].kind == Kind::UInt64)
-            size = static_cast<uint64_t>(t[1].num);
-        else
-            failTrace(index, pos, "size is not an unsigned 64-bit integer");
+            m_reader.failAt(pos, "a trace's domain is not an unsigned 32-bit integer");
+        if (!((isInt(t[1]) && t[1].num >= 0) || t[1].kind == Kind::UInt64))
+            m_reader.failAt(pos, "a trace's size is not an unsigned 64-bit integer");
         if (t[2].kind != Kind::Tuple)
-            failTrace(index, pos, "traceback is not a tuple");
-        const uint32_t stack = stackOf(t[2], index);
-        uint64_t totalFrames = m_reader.tupleItems(t[2]).size();
+            m_reader.failAt(pos, "a trace's traceback is not a tuple");
+        uint64_t totalFrames = 0;
         if (t.size() == 4) {
             if (!isInt(t[3]) || t[3].num < 0)
-                failTrace(index, pos, "total_nframe is not a non-negative integer");
+                m_reader.failAt(pos, "a trace's total_nframe is not a non-negative integer");
             totalFrames = static_cast<uint64_t>(t[3].num);
         }
-        const bool truncated = totalFrames > m_reader.tupleItems(t[2]).size();
-        const uint64_t key = static_cast<uint64_t>(stack) << 32 | static_cast<uint64_t>(t[0].num);
-        auto [it, inserted] = m_costIndex.try_emplace(key, static_cast<uint32_t>(m_costs.size()));
-        if (inserted)
-            m_costs.push_back({stack, static_cast<uint32_t>(t[0].num), 0, 0, 0});
-        StackCost& c = m_costs[it->second];
-        if (__builtin_add_overflow(c.size, size, &c.size) ||
-            __builtin_add_overflow(totalSize, size, &totalSize) || totalSize > INT64_MAX)
-            failTrace(index, pos, "the sizes add up to more than 2^63 bytes");
-        ++c.count;
-        ++totalCount;
-        c.truncated += truncated;
-        truncatedCount += truncated;
+        const auto [stack, frames] = stackOf(t[2], pos);
+        addCost(m_result, static_cast<uint32_t>(t[0].num), stack, static_cast<uint64_t>(t[1].num),
+                1, t.size() == 4 && totalFrames > frames, pos);
     }
 
-    uint32_t stackOf(const Value& traceback, size_t index)
+    void addCost(Sums& sums, uint32_t domain, uint32_t stack, uint64_t size, uint64_t count,
+                 uint64_t truncated, uint64_t pos)
     {
-        uint32_t& cached = m_stackOfTuple[traceback.ref];
-        if (cached != kNoIndex)
+        const auto next = static_cast<uint32_t>(sums.costs.size());
+        const uint32_t at =
+            sums.index.findOrInsert(static_cast<uint64_t>(stack) << 32 | domain, next);
+        if (at == next)
+            sums.costs.push_back({stack, domain, 0, 0, 0});
+        StackCost& c = sums.costs[at];
+        if (__builtin_add_overflow(c.size, size, &c.size) ||
+            __builtin_add_overflow(sums.totalSize, size, &sums.totalSize) ||
+            sums.totalSize > INT64_MAX)
+            m_reader.failAt(pos, "the trace sizes add up to more than 2^63 bytes");
+        c.count += count;
+        sums.totalCount += count;
+        c.truncated += truncated;
+        sums.truncatedCount += truncated;
+    }
+
+    // The stack of a traceback tuple, and its number of frames.
+    std::pair<uint32_t, size_t> stackOf(const Value& traceback, uint64_t tracePos)
+    {
+        if (traceback.ref >= m_stackOfTuple.size())
+            m_stackOfTuple.resize(std::max<size_t>(traceback.ref + 1, m_stackOfTuple.size() * 2),
+                                  {kNoIndex, 0});
+        auto& cached = m_stackOfTuple[traceback.ref];
+        if (cached.first != kNoIndex)
             return cached;
-        const uint64_t pos = m_reader.tuplePos(traceback);
-        const auto frames = m_reader.tupleItems(traceback);
+        const uint64_t pos = m_reader.tuplePos(traceback).value_or(tracePos);
+        PickleReader::Scratch unused;
+        const auto frames = m_reader.items(traceback, unused);
         if (frames.empty())
-            failTrace(index, pos, "traceback has no frames");
+            m_reader.failAt(pos, "a traceback has no frames");
         // The file lists the most recent frame first; the trie starts at the oldest.
         uint32_t parent = kNoIndex;
         for (size_t i = frames.size(); i-- > 0;) {
+            PickleReader::Scratch scratch;
             const Value& f = frames[i];
-            if (f.kind != Kind::Tuple)
-                failTrace(index, pos, "a frame is not a tuple");
-            const auto fl = m_reader.tupleItems(f);
+            const auto fl = m_reader.items(f, scratch);
             if (fl.size() != 2 || fl[0].kind != Kind::Str || !isInt(fl[1]))
-                failTrace(index, m_reader.tuplePos(f), "a frame is not (filename, lineno)");
+                m_reader.failAt(m_reader.tuplePos(f).value_or(pos),
+                                "a frame is not (filename, lineno)");
             Frame frame;
             frame.file = fileOf(fl[0]);
             frame.line = fl[1].num;
             parent = m_builder.internStack(parent, m_builder.internFrame(frame));
         }
-        cached = parent;
-        return parent;
+        cached = {parent, frames.size()};
+        return cached;
     }
 
     uint32_t fileOf(const Value& s)
     {
-        uint32_t& cached = m_fileOfString[s.ref];
-        if (cached == kNoIndex)
-            cached = m_builder.internString(m_reader.str(s));
-        return cached;
+        auto [it, inserted] = m_fileOfString.try_emplace(s.ref, kNoIndex);
+        if (inserted)
+            it->second = m_builder.internString(m_reader.str(s));
+        return it->second;
     }
 
     const PickleReader& m_reader;
     ProfileBuilder& m_builder;
-    std::vector<uint32_t> m_stackOfTuple;
-    std::vector<uint32_t> m_fileOfString;
-    std::unordered_map<uint64_t, uint32_t> m_costIndex;
-    std::vector<StackCost> m_costs;
+    std::vector<std::pair<uint32_t, size_t>> m_stackOfTuple;
+    std::unordered_map<uint32_t, uint32_t> m_fileOfString;
+    struct TupleSums
+    {
+        uint64_t size = 0;
+        uint64_t count = 0;
+        uint64_t truncated = 0;
+    };
+    uint32_t m_streamedList = UINT32_MAX;
+    std::vector<TupleSums> m_byTuple; // streamed traces by traceback tuple
+    uint64_t m_streamedSize = 0;
+    int m_streamedArity = 0;
+    Sums m_result;
 };
 
 const PickleReader::Object& expectObject(const PickleReader& r, const Value& v,
@@ -189,6 +247,11 @@ uint32_t TracemallocImporter::import(std::string_view data, const std::string& f
                                      ProfileBuilder& builder, const Options& options)
 {
     PickleReader reader(data, fileName);
+    SnapshotDecoder decoder(reader, builder);
+    reader.setAppendFilter(
+        [&decoder](const Value& list, const Value& item) { return decoder.take(list, item); });
+    if (options.releaseInput)
+        reader.setReleaseHook(options.releaseInput);
     const Value root = reader.read();
     const auto& snapshot =
         expectObject(reader, root, pickle::AllowedGlobal::Snapshot, 0, "no Snapshot object");
@@ -216,24 +279,24 @@ uint32_t TracemallocImporter::import(std::string_view data, const std::string& f
     }
     const uint32_t recording = builder.addRecording(std::move(rec));
 
-    SnapshotDecoder decoder(reader, builder);
-    decoder.decodeTraces(*list);
+    decoder.decodeContainer(*list);
+    auto& sums = decoder.result();
 
     SnapshotInfo info;
     info.recording = recording;
     const size_t slash = fileName.find_last_of('/');
     info.label = slash == std::string::npos ? fileName : fileName.substr(slash + 1);
     info.tracebackLimit = limit->num;
-    info.totalSize = decoder.totalSize;
-    info.totalCount = decoder.totalCount;
-    info.truncatedCount = decoder.truncatedCount;
+    info.totalSize = sums.totalSize;
+    info.totalCount = sums.totalCount;
+    info.truncatedCount = sums.truncatedCount;
     info.protocol = reader.protocol();
-    info.python = pythonGeneration(info.protocol, decoder.arity);
+    info.python = pythonGeneration(info.protocol, sums.arity);
     // Only 3.6 compares tracebacks most recent frame first. A protocol-4 dump with 3-tuples is
     // 3.6 or 3.7; the default follows the newer one unless the caller knows better.
     info.order = options.order.value_or(TracebackOrder::OldestFirst);
     const uint32_t index = builder.addSnapshot(std::move(info));
-    builder.setCosts(index, decoder.takeCosts());
+    builder.setCosts(index, std::move(sums.costs));
     return index;
 }
 

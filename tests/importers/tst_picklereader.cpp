@@ -219,15 +219,15 @@ void TestPickleReader::refuses_data()
                                                  "}" + str("_traces") + list(trace(1)) + "sb",
                                              list(trace(1)))
                                       << "not a _Traces object";
-    QTest::newRow("trace is an int") << snapshot(list("K\x01")) << "trace #0: is not a tuple";
+    QTest::newRow("trace is an int") << snapshot(list("K\x01")) << "a trace is not a tuple";
     QTest::newRow("float size")
         << snapshot(list(QByteArray("K\x00G", 3) + QByteArray(8, '\0') + frame("a.py", 1) +
                          char(0x85) + char(0x87)))
-        << "trace #0: size";
+        << "a trace's size";
     QTest::newRow("negative domain")
         << snapshot(list(QByteArray("J\xff\xff\xff\xffK\x01", 7) + frame("a.py", 1) + char(0x85) +
                          char(0x87)))
-        << "trace #0: domain";
+        << "a trace's domain";
     QTest::newRow("empty traceback")
         << snapshot(list(QByteArray("K\x00K\x01)", 5) + char(0x87))) << "no frames";
     QTest::newRow("frame is not (filename, lineno)")
@@ -236,7 +236,7 @@ void TestPickleReader::refuses_data()
     QTest::newRow("second trace has a str size")
         << snapshot(list(trace(1) + QByteArray("K\x00", 2) + str("x") + frame("a.py", 1) +
                          char(0x85) + char(0x87)))
-        << "trace #1: size";
+        << "a trace's size";
 }
 
 void TestPickleReader::refuses()

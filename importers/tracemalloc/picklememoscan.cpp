@@ -1,0 +1,126 @@
+#include "picklememoscan.h"
+
+#include <charconv>
+
+namespace hs::pickle {
+
+namespace {
+
+// How an opcode's argument is laid out.
+enum class Arg : uint8_t { None, Fixed, Counted, Lines, Stop, Invalid };
+
+struct OpShape
+{
+    Arg arg = Arg::Invalid;
+    uint8_t size = 0; // Fixed: bytes; Counted: bytes of the length; Lines: number of lines
+};
+
+struct ShapeTable
+{
+    OpShape shapes[256];
+
+    constexpr ShapeTable()
+    {
+        for (const unsigned char op : std::string_view("(012NRabdelost)}u]Q\x81\x85\x86\x87"
+                                                       "\x88\x89\x8f\x90\x91\x92\x93\x94\x97"
+                                                       "\x98"))
+            shapes[op] = {Arg::None, 0};
+        shapes['.'] = {Arg::Stop, 0};
+        for (const unsigned char op : std::string_view("\x80Khq\x82"))
+            shapes[op] = {Arg::Fixed, 1};
+        shapes['M'] = shapes[0x83] = {Arg::Fixed, 2};
+        for (const unsigned char op : std::string_view("Jjr\x84"))
+            shapes[op] = {Arg::Fixed, 4};
+        shapes['G'] = shapes[0x95] = {Arg::Fixed, 8};
+        for (const unsigned char op : std::string_view("\x8c" "CU\x8a"))
+            shapes[op] = {Arg::Counted, 1};
+        for (const unsigned char op : std::string_view("XBT\x8b"))
+            shapes[op] = {Arg::Counted, 4};
+        for (const unsigned char op : std::string_view("\x8d\x8e\x96"))
+            shapes[op] = {Arg::Counted, 8};
+        for (const unsigned char op : std::string_view("FILSVgpP"))
+            shapes[op] = {Arg::Lines, 1};
+        shapes['c'] = shapes['i'] = {Arg::Lines, 2};
+    }
+};
+
+constexpr ShapeTable kShapes;
+
+uint64_t readLe(std::string_view data, size_t pos, size_t n)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; ++i)
+        v |= static_cast<uint64_t>(static_cast<unsigned char>(data[pos + i])) << (8 * i);
+    return v;
+}
+
+} // namespace
+
+PickleMemoScan::PickleMemoScan(std::string_view data)
+{
+    // An index no larger than the file covers every real memo; larger ones go to the set.
+    m_bits.resize(data.size() / 64 + 1);
+    scan(data);
+    m_rank.resize(m_bits.size());
+    for (size_t i = 0; i < m_bits.size(); ++i) {
+        m_rank[i] = static_cast<uint32_t>(m_slots);
+        m_slots += static_cast<size_t>(popcount(m_bits[i]));
+    }
+}
+
+void PickleMemoScan::scan(std::string_view data)
+{
+    size_t pos = 0;
+    while (pos < data.size()) {
+        const auto op = static_cast<unsigned char>(data[pos++]);
+        const OpShape shape = kShapes.shapes[op];
+        switch (shape.arg) {
+        case Arg::None:
+            break;
+        case Arg::Stop:
+        case Arg::Invalid:
+            return;
+        case Arg::Fixed:
+            if (data.size() - pos < shape.size)
+                return;
+            if (op == 'h' || op == 'j')
+                mark(readLe(data, pos, shape.size));
+            pos += shape.size;
+            break;
+        case Arg::Counted: {
+            if (data.size() - pos < shape.size)
+                return;
+            const uint64_t n = readLe(data, pos, shape.size);
+            pos += shape.size;
+            if (n > data.size() - pos)
+                return;
+            pos += n;
+            break;
+        }
+        case Arg::Lines:
+            for (int line = 0; line < shape.size; ++line) {
+                const size_t nl = data.find('\n', pos);
+                if (nl == std::string_view::npos)
+                    return;
+                if (op == 'g') {
+                    uint64_t index = 0;
+                    const auto [p, ec] = std::from_chars(data.data() + pos, data.data() + nl, index);
+                    if (ec == std::errc() && p == data.data() + nl)
+                        mark(index);
+                }
+                pos = nl + 1;
+            }
+            break;
+        }
+    }
+}
+
+void PickleMemoScan::mark(uint64_t index)
+{
+    if (index < m_bits.size() * 64)
+        m_bits[index / 64] |= uint64_t(1) << (index % 64);
+    else
+        m_large.insert(index);
+}
+
+} // namespace hs::pickle

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace hs {
+
+// An open-addressing map from 64-bit keys to 32-bit values: interning millions of stacks or
+// aggregating millions of events wants one probe in one flat array, not a node per entry.
+class FlatHashMap
+{
+public:
+    static constexpr uint32_t kMissing = UINT32_MAX;
+
+    uint32_t find(uint64_t key) const
+    {
+        if (m_slots.empty())
+            return kMissing;
+        for (size_t i = index(key);; i = (i + 1) & m_mask) {
+            const Slot& s = m_slots[i];
+            if (s.value == kMissing)
+                return kMissing;
+            if (s.key == key)
+                return s.value;
+        }
+    }
+
+    // Returns the value stored for `key`, inserting `value` first if the key is new.
+    uint32_t findOrInsert(uint64_t key, uint32_t value)
+    {
+        if ((m_size + 1) * 4 > m_slots.size() * 3)
+            grow();
+        for (size_t i = index(key);; i = (i + 1) & m_mask) {
+            Slot& s = m_slots[i];
+            if (s.value == kMissing) {
+                s = {key, value};
+                ++m_size;
+                return value;
+            }
+            if (s.key == key)
+                return s.value;
+        }
+    }
+
+    // For keys wider than 64 bits: `hash` picks the slot, `equal(value)` confirms a candidate.
+    template <typename Equal>
+    uint32_t findOrInsertHashed(uint64_t hash, uint32_t value, Equal&& equal)
+    {
+        if ((m_size + 1) * 4 > m_slots.size() * 3)
+            grow();
+        for (size_t i = index(hash);; i = (i + 1) & m_mask) {
+            Slot& s = m_slots[i];
+            if (s.value == kMissing) {
+                s = {hash, value};
+                ++m_size;
+                return value;
+            }
+            if (s.key == hash && equal(s.value))
+                return s.value;
+        }
+    }
+
+    size_t size() const { return m_size; }
+
+    void clear()
+    {
+        m_slots.clear();
+        m_size = 0;
+        m_mask = 0;
+    }
+
+private:
+    struct Slot
+    {
+        uint64_t key = 0;
+        uint32_t value = kMissing;
+    };
+
+    size_t index(uint64_t key) const
+    {
+        key ^= key >> 33;
+        key *= 0xff51afd7ed558ccdull;
+        key ^= key >> 33;
+        return static_cast<size_t>(key) & m_mask;
+    }
+
+    void grow()
+    {
+        std::vector<Slot> old = std::move(m_slots);
+        m_slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+        m_mask = m_slots.size() - 1;
+        m_size = 0;
+        for (const Slot& s : old) {
+            if (s.value == kMissing)
+                continue;
+            size_t i = index(s.key);
+            while (m_slots[i].value != kMissing)
+                i = (i + 1) & m_mask;
+            m_slots[i] = s;
+            ++m_size;
+        }
+    }
+
+    std::vector<Slot> m_slots;
+    size_t m_size = 0;
+    size_t m_mask = 0;
+};
+
+} // namespace hs
