@@ -9,6 +9,7 @@
 #include "storewriter.h"
 
 #include <chrono>
+#include <future>
 #include <cstdio>
 #include <sys/stat.h>
 
@@ -230,9 +231,13 @@ int CommandLine::runDiff(const std::vector<std::string>& args)
     const std::string& newPath = files.back();
     const StatisticsReport::Request request = reportRequest(a);
     const InputLoader::Options options = loaderOptions(a);
-    const ProfileData oldData = InputLoader::load(oldPath, options);
     const bool same = files.size() == 1 || sameFile(oldPath, newPath);
-    const ProfileData newData = same ? ProfileData() : InputLoader::load(newPath, options);
+    // The two inputs load on both cores.
+    auto newLoad = std::async(same ? std::launch::deferred : std::launch::async, [&] {
+        return same ? ProfileData() : InputLoader::load(newPath, options);
+    });
+    const ProfileData oldData = InputLoader::load(oldPath, options);
+    const ProfileData newData = newLoad.get();
     const ProfileData& newer = same ? oldData : newData;
     if (same && oldData.snapshots.size() < 2 && !a.has("--old-snapshot"))
         throw Error(oldPath + ": holds one snapshot; diff needs two");

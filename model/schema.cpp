@@ -28,24 +28,32 @@ CREATE TABLE snapshot(
     python TEXT NOT NULL,
     protocol INTEGER NOT NULL);
 CREATE TABLE string(id INTEGER PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE frame(
-    id INTEGER PRIMARY KEY,
-    function_id INTEGER REFERENCES string(id),
-    file_id INTEGER REFERENCES string(id),
-    line INTEGER NOT NULL,
-    module_id INTEGER REFERENCES string(id));
-CREATE TABLE stack(
-    id INTEGER PRIMARY KEY,
-    parent_id INTEGER REFERENCES stack(id),
-    frame_id INTEGER NOT NULL REFERENCES frame(id));
-CREATE TABLE stack_cost(
-    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
-    stack_id INTEGER NOT NULL REFERENCES stack(id),
-    domain INTEGER NOT NULL,
-    size INTEGER NOT NULL,
+-- Bulk arrays in blocks of up to 65536 rows, each column a little-endian array:
+-- ids uint32 (0xFFFFFFFF: none), lines int64, sizes and counts uint64.
+CREATE TABLE frame_block(
+    first INTEGER PRIMARY KEY,
     count INTEGER NOT NULL,
-    truncated INTEGER NOT NULL,
-    PRIMARY KEY(snapshot_id, stack_id, domain)) WITHOUT ROWID;
+    function_ids BLOB NOT NULL,
+    file_ids BLOB NOT NULL,
+    lines BLOB NOT NULL,
+    module_ids BLOB NOT NULL);
+-- The call-stack trie: a stack is (parent stack, frame); parents precede their children.
+CREATE TABLE stack_block(
+    first INTEGER PRIMARY KEY,
+    count INTEGER NOT NULL,
+    parent_ids BLOB NOT NULL,
+    frame_ids BLOB NOT NULL);
+-- Per snapshot: cost per (innermost stack, allocation domain).
+CREATE TABLE cost_block(
+    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+    first INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    stack_ids BLOB NOT NULL,
+    domains BLOB NOT NULL,
+    sizes BLOB NOT NULL,
+    counts BLOB NOT NULL,
+    truncated BLOB NOT NULL,
+    PRIMARY KEY(snapshot_id, first)) WITHOUT ROWID;
 )sql";
 }
 

@@ -1,5 +1,6 @@
 #include "store.h"
 
+#include "blobarray.h"
 #include "hserror.h"
 #include "schema.h"
 #include "sqlitedb.h"
@@ -12,11 +13,6 @@
 namespace hs {
 
 namespace {
-
-uint32_t indexOrNone(const SqliteStatement& stmt, int column)
-{
-    return stmt.isNull(column) ? kNoIndex : static_cast<uint32_t>(stmt.int64(column));
-}
 
 std::vector<std::string> splitLines(const std::string& text)
 {
@@ -127,46 +123,81 @@ ProfileData Store::load() const
             data.strings.emplace_back(s.blob(1));
         }
     }
+    const auto damaged = [&](const char* what) {
+        throw Error(db.path() + ": damaged heapscope file: " + what);
+    };
     const auto checkString = [&](uint32_t index) {
         if (index != kNoIndex && index >= data.strings.size())
-            throw Error(db.path() + ": damaged heapscope file: frame names a missing string");
+            damaged("a frame names a missing string");
     };
     {
-        SqliteStatement s(db, "SELECT id, function_id, file_id, line, module_id FROM frame "
-                              "ORDER BY id");
+        SqliteStatement s(db, "SELECT first, count, function_ids, file_ids, lines, module_ids "
+                              "FROM frame_block ORDER BY first");
         while (s.step()) {
-            checkId(db, s.int64(0), data.frames.size(), "frame");
-            Frame f{indexOrNone(s, 1), indexOrNone(s, 2), s.int64(3), indexOrNone(s, 4)};
-            checkString(f.function);
-            checkString(f.file);
-            checkString(f.module);
-            data.frames.push_back(f);
+            const auto n = static_cast<size_t>(s.int64(1));
+            const auto fn = s.blob(2), file = s.blob(3), line = s.blob(4), mod = s.blob(5);
+            if (s.int64(0) != static_cast<int64_t>(data.frames.size()) ||
+                n > blobarray::kBlockRows || !blobarray::fits<uint32_t>(fn, n) ||
+                !blobarray::fits<uint32_t>(file, n) || !blobarray::fits<int64_t>(line, n) ||
+                !blobarray::fits<uint32_t>(mod, n))
+                damaged("malformed frame block");
+            for (size_t k = 0; k < n; ++k) {
+                const Frame f{blobarray::at<uint32_t>(fn, k), blobarray::at<uint32_t>(file, k),
+                              blobarray::at<int64_t>(line, k), blobarray::at<uint32_t>(mod, k)};
+                checkString(f.function);
+                checkString(f.file);
+                checkString(f.module);
+                data.frames.push_back(f);
+            }
         }
     }
     {
-        SqliteStatement s(db, "SELECT id, parent_id, frame_id FROM stack ORDER BY id");
+        SqliteStatement s(db, "SELECT first, count, parent_ids, frame_ids FROM stack_block "
+                              "ORDER BY first");
         while (s.step()) {
-            checkId(db, s.int64(0), data.stacks.size(), "stack");
-            StackNode n{indexOrNone(s, 1), static_cast<uint32_t>(s.int64(2))};
-            // Parents precede children, so walking up always ends at a root.
-            if ((n.parent != kNoIndex && n.parent >= data.stacks.size()) ||
-                n.frame >= data.frames.size())
-                throw Error(db.path() + ": damaged heapscope file: broken call-stack tree");
-            data.stacks.push_back(n);
+            const auto n = static_cast<size_t>(s.int64(1));
+            const auto parents = s.blob(2), frames = s.blob(3);
+            if (s.int64(0) != static_cast<int64_t>(data.stacks.size()) ||
+                n > blobarray::kBlockRows || !blobarray::fits<uint32_t>(parents, n) ||
+                !blobarray::fits<uint32_t>(frames, n))
+                damaged("malformed stack block");
+            for (size_t k = 0; k < n; ++k) {
+                const StackNode node{blobarray::at<uint32_t>(parents, k),
+                                     blobarray::at<uint32_t>(frames, k)};
+                // Parents precede children, so walking up always ends at a root.
+                if ((node.parent != kNoIndex && node.parent >= data.stacks.size()) ||
+                    node.frame >= data.frames.size())
+                    damaged("broken call-stack tree");
+                data.stacks.push_back(node);
+            }
         }
     }
     {
-        SqliteStatement s(db, "SELECT snapshot_id, stack_id, domain, size, count, truncated "
-                              "FROM stack_cost ORDER BY snapshot_id, stack_id, domain");
+        SqliteStatement s(db, "SELECT snapshot_id, first, count, stack_ids, domains, sizes, "
+                              "counts, truncated FROM cost_block ORDER BY snapshot_id, first");
         while (s.step()) {
             const auto snap = static_cast<uint64_t>(s.int64(0));
-            const auto stack = static_cast<uint64_t>(s.int64(1));
-            if (snap >= data.snapshots.size() || stack >= data.stacks.size())
-                throw Error(db.path() + ": damaged heapscope file: cost of a missing stack");
-            data.snapshots[snap].costs.push_back(
-                {static_cast<uint32_t>(stack), static_cast<uint32_t>(s.int64(2)),
-                 static_cast<uint64_t>(s.int64(3)), static_cast<uint64_t>(s.int64(4)),
-                 static_cast<uint64_t>(s.int64(5))});
+            const auto n = static_cast<size_t>(s.int64(2));
+            const auto stacks = s.blob(3), domains = s.blob(4), sizes = s.blob(5),
+                       counts = s.blob(6), truncated = s.blob(7);
+            if (snap >= data.snapshots.size())
+                damaged("costs of a missing snapshot");
+            auto& costs = data.snapshots[snap].costs;
+            if (s.int64(1) != static_cast<int64_t>(costs.size()) || n > blobarray::kBlockRows ||
+                !blobarray::fits<uint32_t>(stacks, n) || !blobarray::fits<uint32_t>(domains, n) ||
+                !blobarray::fits<uint64_t>(sizes, n) || !blobarray::fits<uint64_t>(counts, n) ||
+                !blobarray::fits<uint64_t>(truncated, n))
+                damaged("malformed cost block");
+            for (size_t k = 0; k < n; ++k) {
+                const StackCost c{blobarray::at<uint32_t>(stacks, k),
+                                  blobarray::at<uint32_t>(domains, k),
+                                  blobarray::at<uint64_t>(sizes, k),
+                                  blobarray::at<uint64_t>(counts, k),
+                                  blobarray::at<uint64_t>(truncated, k)};
+                if (c.stack >= data.stacks.size())
+                    damaged("cost of a missing stack");
+                costs.push_back(c);
+            }
         }
     }
     return data;

@@ -1,10 +1,12 @@
 #include "storewriter.h"
 
+#include "blobarray.h"
 #include "hserror.h"
 #include "schema.h"
 #include "sqlitedb.h"
 #include "sqlitestatement.h"
 
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -28,12 +30,20 @@ std::string joinLines(const std::vector<std::string>& lines)
     return out;
 }
 
-void bindIndex(SqliteStatement& stmt, int column, uint32_t index)
+// Writes rows [0, count) in blocks: `fill(first, n, blobs)` appends each column's values.
+template <size_t Columns, typename Fill>
+void writeBlocks(SqliteStatement& stmt, int firstColumn, size_t count, Fill fill)
 {
-    if (index == kNoIndex)
-        stmt.bindNull(column);
-    else
-        stmt.bind(column, static_cast<int64_t>(index));
+    for (size_t first = 0; first < count; first += blobarray::kBlockRows) {
+        const size_t n = std::min(blobarray::kBlockRows, count - first);
+        std::array<std::string, Columns> blobs;
+        fill(first, n, blobs);
+        stmt.bind(firstColumn, static_cast<int64_t>(first));
+        stmt.bind(firstColumn + 1, static_cast<int64_t>(n));
+        for (size_t c = 0; c < Columns; ++c)
+            stmt.bindBlob(firstColumn + 2 + static_cast<int>(c), blobs[c]);
+        stmt.run();
+    }
 }
 
 void writeTables(SqliteDb& db, const ProfileData& data)
@@ -65,7 +75,7 @@ void writeTables(SqliteDb& db, const ProfileData& data)
         rec.run();
     }
     SqliteStatement snap(db, "INSERT INTO snapshot VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    SqliteStatement cost(db, "INSERT INTO stack_cost VALUES(?, ?, ?, ?, ?, ?)");
+    SqliteStatement cost(db, "INSERT INTO cost_block VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     for (size_t i = 0; i < data.snapshots.size(); ++i) {
         const auto& s = data.snapshots[i].info;
         snap.bind(1, static_cast<int64_t>(i));
@@ -83,15 +93,17 @@ void writeTables(SqliteDb& db, const ProfileData& data)
         snap.bindText(10, s.python);
         snap.bind(11, static_cast<int64_t>(s.protocol));
         snap.run();
-        for (const auto& c : data.snapshots[i].costs) {
-            cost.bind(1, static_cast<int64_t>(i));
-            cost.bind(2, static_cast<int64_t>(c.stack));
-            cost.bind(3, static_cast<int64_t>(c.domain));
-            cost.bind(4, static_cast<int64_t>(c.size));
-            cost.bind(5, static_cast<int64_t>(c.count));
-            cost.bind(6, static_cast<int64_t>(c.truncated));
-            cost.run();
-        }
+        const auto& costs = data.snapshots[i].costs;
+        cost.bind(1, static_cast<int64_t>(i));
+        writeBlocks<5>(cost, 2, costs.size(), [&](size_t first, size_t n, auto& blobs) {
+            for (size_t k = first; k < first + n; ++k) {
+                blobarray::append<uint32_t>(blobs[0], costs[k].stack);
+                blobarray::append<uint32_t>(blobs[1], costs[k].domain);
+                blobarray::append<uint64_t>(blobs[2], costs[k].size);
+                blobarray::append<uint64_t>(blobs[3], costs[k].count);
+                blobarray::append<uint64_t>(blobs[4], costs[k].truncated);
+            }
+        });
     }
     SqliteStatement str(db, "INSERT INTO string VALUES(?, ?)");
     for (size_t i = 0; i < data.strings.size(); ++i) {
@@ -99,23 +111,22 @@ void writeTables(SqliteDb& db, const ProfileData& data)
         str.bindBlob(2, data.strings[i]);
         str.run();
     }
-    SqliteStatement frame(db, "INSERT INTO frame VALUES(?, ?, ?, ?, ?)");
-    for (size_t i = 0; i < data.frames.size(); ++i) {
-        const auto& f = data.frames[i];
-        frame.bind(1, static_cast<int64_t>(i));
-        bindIndex(frame, 2, f.function);
-        bindIndex(frame, 3, f.file);
-        frame.bind(4, f.line);
-        bindIndex(frame, 5, f.module);
-        frame.run();
-    }
-    SqliteStatement stack(db, "INSERT INTO stack VALUES(?, ?, ?)");
-    for (size_t i = 0; i < data.stacks.size(); ++i) {
-        stack.bind(1, static_cast<int64_t>(i));
-        bindIndex(stack, 2, data.stacks[i].parent);
-        stack.bind(3, static_cast<int64_t>(data.stacks[i].frame));
-        stack.run();
-    }
+    SqliteStatement frames(db, "INSERT INTO frame_block VALUES(?, ?, ?, ?, ?, ?)");
+    writeBlocks<4>(frames, 1, data.frames.size(), [&](size_t first, size_t n, auto& blobs) {
+        for (size_t k = first; k < first + n; ++k) {
+            blobarray::append<uint32_t>(blobs[0], data.frames[k].function);
+            blobarray::append<uint32_t>(blobs[1], data.frames[k].file);
+            blobarray::append<int64_t>(blobs[2], data.frames[k].line);
+            blobarray::append<uint32_t>(blobs[3], data.frames[k].module);
+        }
+    });
+    SqliteStatement stacks(db, "INSERT INTO stack_block VALUES(?, ?, ?, ?)");
+    writeBlocks<2>(stacks, 1, data.stacks.size(), [&](size_t first, size_t n, auto& blobs) {
+        for (size_t k = first; k < first + n; ++k) {
+            blobarray::append<uint32_t>(blobs[0], data.stacks[k].parent);
+            blobarray::append<uint32_t>(blobs[1], data.stacks[k].frame);
+        }
+    });
     db.exec(("PRAGMA user_version = " + std::to_string(schema::kVersion)).c_str());
 }
 

@@ -135,11 +135,16 @@ void TestStore::refuses_data()
     QTest::newRow("foreign SQLite database") << "foreign" << "not a heapscope file";
     QTest::newRow("text file") << "text" << "not a heapscope file";
     QTest::newRow("missing file") << "missing" << "cannot open";
-    QTest::newRow("broken stack tree") << "UPDATE stack SET parent_id = 99 WHERE id = 1"
-                                       << "broken call-stack tree";
-    QTest::newRow("cost of a missing stack") << "UPDATE stack_cost SET stack_id = 77 WHERE stack_id = 0"
-                                             << "cost of a missing stack";
-    QTest::newRow("gap in ids") << "DELETE FROM frame WHERE id = 0" << "unexpected id";
+    QTest::newRow("stack cycle")
+        << "UPDATE stack_block SET parent_ids = x'03000000' || substr(parent_ids, 5)"
+        << "broken call-stack tree";
+    QTest::newRow("cost of a missing stack")
+        << "UPDATE cost_block SET stack_ids = x'63000000' || substr(stack_ids, 5)"
+        << "cost of a missing stack";
+    QTest::newRow("short blob") << "UPDATE frame_block SET lines = zeroblob(3)"
+                                << "malformed frame block";
+    QTest::newRow("gap in blocks") << "UPDATE stack_block SET first = 5" << "malformed stack block";
+    QTest::newRow("gap in ids") << "DELETE FROM string WHERE id = 0" << "unexpected id";
 }
 
 void TestStore::refuses()
