@@ -13,6 +13,9 @@ PACKAGES := g++ cmake ninja-build pkg-config ccache qt6-base-dev qt6-svg-dev lib
             libsqlite3-dev libzstd-dev zlib1g-dev xvfb xauth
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 DEMO := resources/demo
+FUZZ_SEEDS := tiny-py311.pickle single-py311.pickle ties-py36.pickle ties-py39.pickle \
+              hostile-values-py312.pickle hostile-values-p0-py312.pickle \
+              hostile-values-p1-py312.pickle empty-py311.pickle batch1001-py311.pickle
 
 export QT_QPA_PLATFORM ?= offscreen
 
@@ -82,7 +85,7 @@ fuzz: fuzz-deps
 	      -DCMAKE_CXX_COMPILER=clang++-14 -DHEAPSCOPE_FUZZ=ON
 	cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	mkdir -p $(FUZZ_BUILD)/corpus
-	cp tests/fuzz/corpus/* $(FUZZ_BUILD)/corpus/
+	cp $(addprefix tests/data/tracemalloc/,$(FUZZ_SEEDS)) $(FUZZ_BUILD)/corpus/
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  $(FUZZ_BUILD)/bin/fuzz_pickle -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -rss_limit_mb=2048 -print_final_stats=1 $(FUZZ_BUILD)/corpus

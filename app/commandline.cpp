@@ -9,8 +9,8 @@
 #include "storewriter.h"
 
 #include <chrono>
-#include <future>
 #include <cstdio>
+#include <future>
 #include <sys/stat.h>
 
 namespace hs {
@@ -186,8 +186,7 @@ int CommandLine::runImport(const std::vector<std::string>& args)
         throw OutputFailure{e.what()};
     }
     const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-            .count();
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     uint64_t traces = 0;
     for (const auto& s : data.snapshots)
         traces += s.info.totalCount;

@@ -10,7 +10,14 @@ namespace hs {
 class CommandLine
 {
 public:
-    enum Exit : int { Ok = 0, InputError = 1, UsageError = 2, OutputError = 3, Interrupted = 130 };
+    enum Exit : int
+    {
+        Ok = 0,
+        InputError = 1,
+        UsageError = 2,
+        OutputError = 3,
+        Interrupted = 130
+    };
 
     static bool isSubcommand(const std::string& word);
     static int run(const std::vector<std::string>& args); // args[0] is the subcommand

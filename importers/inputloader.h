@@ -8,7 +8,12 @@
 
 namespace hs {
 
-enum class InputFormat { Unknown, Heapscope, Tracemalloc };
+enum class InputFormat
+{
+    Unknown,
+    Heapscope,
+    Tracemalloc
+};
 
 // Finds the format of a file by its content, never by its name, and loads it.
 class InputLoader

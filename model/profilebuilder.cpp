@@ -2,7 +2,6 @@
 
 #include "hserror.h"
 
-
 namespace hs {
 
 namespace {

@@ -35,7 +35,11 @@ struct StackCost
 };
 
 // How Python's Traceback compares two tracebacks: 3.7+ oldest frame first, 3.6 most recent first.
-enum class TracebackOrder : int { OldestFirst = 0, MostRecentFirst = 1 };
+enum class TracebackOrder : int
+{
+    OldestFirst = 0,
+    MostRecentFirst = 1
+};
 
 struct RecordingInfo
 {

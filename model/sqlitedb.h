@@ -10,7 +10,11 @@ namespace hs {
 class SqliteDb
 {
 public:
-    enum class Mode { ReadOnly, Create };
+    enum class Mode
+    {
+        ReadOnly,
+        Create
+    };
 
     SqliteDb(const std::string& path, Mode mode);
     ~SqliteDb();

@@ -10,8 +10,7 @@ namespace hs {
 namespace {
 
 // Python compares Traceback keys as tuples of (filename, lineno) in Traceback order.
-bool keyLess(const std::vector<StatFrame>& a, const std::vector<StatFrame>& b,
-             TracebackOrder order)
+bool keyLess(const std::vector<StatFrame>& a, const std::vector<StatFrame>& b, TracebackOrder order)
 {
     const size_t n = std::min(a.size(), b.size());
     for (size_t k = 0; k < n; ++k) {

@@ -8,7 +8,12 @@
 namespace hs {
 
 // The key types of tracemalloc's Snapshot.statistics() / compare_to().
-enum class GroupBy { Lineno, Filename, Traceback };
+enum class GroupBy
+{
+    Lineno,
+    Filename,
+    Traceback
+};
 
 struct StatFrame
 {

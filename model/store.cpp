@@ -109,8 +109,8 @@ ProfileData Store::load() const
             i.totalSize = static_cast<uint64_t>(s.int64(5));
             i.totalCount = static_cast<uint64_t>(s.int64(6));
             i.truncatedCount = static_cast<uint64_t>(s.int64(7));
-            i.order = s.int64(8) == 1 ? TracebackOrder::MostRecentFirst
-                                      : TracebackOrder::OldestFirst;
+            i.order =
+                s.int64(8) == 1 ? TracebackOrder::MostRecentFirst : TracebackOrder::OldestFirst;
             i.python = s.text(9);
             i.protocol = static_cast<int>(s.int64(10));
             data.snapshots.push_back({std::move(i), {}});
@@ -189,11 +189,10 @@ ProfileData Store::load() const
                 !blobarray::fits<uint64_t>(truncated, n))
                 damaged("malformed cost block");
             for (size_t k = 0; k < n; ++k) {
-                const StackCost c{blobarray::at<uint32_t>(stacks, k),
-                                  blobarray::at<uint32_t>(domains, k),
-                                  blobarray::at<uint64_t>(sizes, k),
-                                  blobarray::at<uint64_t>(counts, k),
-                                  blobarray::at<uint64_t>(truncated, k)};
+                const StackCost c{
+                    blobarray::at<uint32_t>(stacks, k), blobarray::at<uint32_t>(domains, k),
+                    blobarray::at<uint64_t>(sizes, k), blobarray::at<uint64_t>(counts, k),
+                    blobarray::at<uint64_t>(truncated, k)};
                 if (c.stack >= data.stacks.size())
                     damaged("cost of a missing stack");
                 costs.push_back(c);

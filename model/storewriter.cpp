@@ -164,15 +164,16 @@ void StoreWriter::write(const ProfileData& data, const std::string& path)
         {
             SqliteDb db(temp, SqliteDb::Mode::Create);
             // The temporary file is private until the rename, so no journal is needed.
-            db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 8192;");
+            db.exec(
+                "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA page_size = 8192;");
             db.exec("BEGIN");
             writeTables(db, data);
             db.exec("COMMIT");
         }
         syncFile(temp);
         if (std::rename(temp.c_str(), path.c_str()) != 0)
-            throw Error(path + ": cannot rename the finished file into place: " +
-                        std::strerror(errno));
+            throw Error(path +
+                        ": cannot rename the finished file into place: " + std::strerror(errno));
     } catch (...) {
         std::remove(temp.c_str());
         g_tempFile[0] = '\0';

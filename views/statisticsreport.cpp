@@ -135,12 +135,12 @@ std::string rowText(const StatRow& r, GroupBy by, bool diff)
         line += " (" + StatisticsReport::formatSize(static_cast<double>(r.sizeDiff), true) + ")";
     line += ", count=" + std::to_string(r.count);
     if (diff)
-        line += std::string(" (") + (r.countDiff >= 0 ? "+" : "") + std::to_string(r.countDiff) +
-                ")";
+        line +=
+            std::string(" (") + (r.countDiff >= 0 ? "+" : "") + std::to_string(r.countDiff) + ")";
     if (r.count)
-        line += ", average=" + StatisticsReport::formatSize(
-                                   static_cast<double>(r.size) / static_cast<double>(r.count),
-                                   false);
+        line +=
+            ", average=" + StatisticsReport::formatSize(
+                               static_cast<double>(r.size) / static_cast<double>(r.count), false);
     if (by == GroupBy::Traceback) {
         for (const auto& f : r.frames)
             line += "\n    " + location(f);

@@ -35,12 +35,12 @@ private:
 
     void compact();
 
-    uint64_t m_dense = 0;                // keys 0 .. m_dense-1 are set
+    uint64_t m_dense = 0;                 // keys 0 .. m_dense-1 are set
     std::unordered_set<uint64_t> m_above; // set keys beyond those
 
     bool m_compacted = false;
-    std::vector<Value> m_provisional; // before compaction: every value, by index
-    std::vector<Value> m_slots;       // after: values of read indices, by scan slot
+    std::vector<Value> m_provisional;             // before compaction: every value, by index
+    std::vector<Value> m_slots;                   // after: values of read indices, by scan slot
     std::unordered_map<uint64_t, Value> m_sparse; // indices outside the dense ranges
 
     std::optional<PickleMemoScan> m_scan;

@@ -7,7 +7,15 @@ namespace hs::pickle {
 namespace {
 
 // How an opcode's argument is laid out.
-enum class Arg : uint8_t { None, Fixed, Counted, Lines, Stop, Invalid };
+enum class Arg : uint8_t
+{
+    None,
+    Fixed,
+    Counted,
+    Lines,
+    Stop,
+    Invalid
+};
 
 struct OpShape
 {
@@ -25,14 +33,15 @@ struct ShapeTable
                                                        "\x88\x89\x8f\x90\x91\x92\x93\x94\x97"
                                                        "\x98"))
             shapes[op] = {Arg::None, 0};
-        shapes['.'] = {Arg::Stop, 0};
+        shapes[uint8_t('.')] = {Arg::Stop, 0};
         for (const unsigned char op : std::string_view("\x80Khq\x82"))
             shapes[op] = {Arg::Fixed, 1};
-        shapes['M'] = shapes[0x83] = {Arg::Fixed, 2};
+        shapes[uint8_t('M')] = shapes[0x83] = {Arg::Fixed, 2};
         for (const unsigned char op : std::string_view("Jjr\x84"))
             shapes[op] = {Arg::Fixed, 4};
-        shapes['G'] = shapes[0x95] = {Arg::Fixed, 8};
-        for (const unsigned char op : std::string_view("\x8c" "CU\x8a"))
+        shapes[uint8_t('G')] = shapes[0x95] = {Arg::Fixed, 8};
+        for (const unsigned char op : std::string_view("\x8c"
+                                                       "CU\x8a"))
             shapes[op] = {Arg::Counted, 1};
         for (const unsigned char op : std::string_view("XBT\x8b"))
             shapes[op] = {Arg::Counted, 4};
@@ -40,7 +49,7 @@ struct ShapeTable
             shapes[op] = {Arg::Counted, 8};
         for (const unsigned char op : std::string_view("FILSVgpP"))
             shapes[op] = {Arg::Lines, 1};
-        shapes['c'] = shapes['i'] = {Arg::Lines, 2};
+        shapes[uint8_t('c')] = shapes[uint8_t('i')] = {Arg::Lines, 2};
     }
 };
 
@@ -104,7 +113,8 @@ void PickleMemoScan::scan(std::string_view data)
                     return;
                 if (op == 'g') {
                     uint64_t index = 0;
-                    const auto [p, ec] = std::from_chars(data.data() + pos, data.data() + nl, index);
+                    const auto [p, ec] =
+                        std::from_chars(data.data() + pos, data.data() + nl, index);
                     if (ec == std::errc() && p == data.data() + nl)
                         mark(index);
                 }

@@ -12,19 +12,75 @@ namespace hs::pickle {
 
 namespace {
 
-enum Op : unsigned char {
-    MARK = '(', STOP = '.', POP = '0', POP_MARK = '1', DUP = '2', FLOAT = 'F', INT = 'I',
-    BININT = 'J', BININT1 = 'K', LONG = 'L', BININT2 = 'M', NONE = 'N', PERSID = 'P',
-    BINPERSID = 'Q', REDUCE = 'R', STRING = 'S', BINSTRING = 'T', SHORT_BINSTRING = 'U',
-    UNICODE = 'V', BINUNICODE = 'X', APPEND = 'a', BUILD = 'b', GLOBAL = 'c', DICT = 'd',
-    EMPTY_DICT = '}', APPENDS = 'e', GET = 'g', BINGET = 'h', INST = 'i', LONG_BINGET = 'j',
-    LIST = 'l', EMPTY_LIST = ']', OBJ = 'o', PUT = 'p', BINPUT = 'q', LONG_BINPUT = 'r',
-    SETITEM = 's', TUPLE = 't', EMPTY_TUPLE = ')', SETITEMS = 'u', BINFLOAT = 'G',
-    PROTO = 0x80, NEWOBJ = 0x81, EXT1 = 0x82, EXT2 = 0x83, EXT4 = 0x84, TUPLE1 = 0x85,
-    TUPLE2 = 0x86, TUPLE3 = 0x87, NEWTRUE = 0x88, NEWFALSE = 0x89, LONG1 = 0x8a, LONG4 = 0x8b,
-    BINBYTES = 'B', SHORT_BINBYTES = 'C', SHORT_BINUNICODE = 0x8c, BINUNICODE8 = 0x8d,
-    BINBYTES8 = 0x8e, EMPTY_SET = 0x8f, ADDITEMS = 0x90, FROZENSET = 0x91, NEWOBJ_EX = 0x92,
-    STACK_GLOBAL = 0x93, MEMOIZE = 0x94, FRAME = 0x95, BYTEARRAY8 = 0x96, NEXT_BUFFER = 0x97,
+enum Op : unsigned char
+{
+    MARK = '(',
+    STOP = '.',
+    POP = '0',
+    POP_MARK = '1',
+    DUP = '2',
+    FLOAT = 'F',
+    INT = 'I',
+    BININT = 'J',
+    BININT1 = 'K',
+    LONG = 'L',
+    BININT2 = 'M',
+    NONE = 'N',
+    PERSID = 'P',
+    BINPERSID = 'Q',
+    REDUCE = 'R',
+    STRING = 'S',
+    BINSTRING = 'T',
+    SHORT_BINSTRING = 'U',
+    UNICODE = 'V',
+    BINUNICODE = 'X',
+    APPEND = 'a',
+    BUILD = 'b',
+    GLOBAL = 'c',
+    DICT = 'd',
+    EMPTY_DICT = '}',
+    APPENDS = 'e',
+    GET = 'g',
+    BINGET = 'h',
+    INST = 'i',
+    LONG_BINGET = 'j',
+    LIST = 'l',
+    EMPTY_LIST = ']',
+    OBJ = 'o',
+    PUT = 'p',
+    BINPUT = 'q',
+    LONG_BINPUT = 'r',
+    SETITEM = 's',
+    TUPLE = 't',
+    EMPTY_TUPLE = ')',
+    SETITEMS = 'u',
+    BINFLOAT = 'G',
+    PROTO = 0x80,
+    NEWOBJ = 0x81,
+    EXT1 = 0x82,
+    EXT2 = 0x83,
+    EXT4 = 0x84,
+    TUPLE1 = 0x85,
+    TUPLE2 = 0x86,
+    TUPLE3 = 0x87,
+    NEWTRUE = 0x88,
+    NEWFALSE = 0x89,
+    LONG1 = 0x8a,
+    LONG4 = 0x8b,
+    BINBYTES = 'B',
+    SHORT_BINBYTES = 'C',
+    SHORT_BINUNICODE = 0x8c,
+    BINUNICODE8 = 0x8d,
+    BINBYTES8 = 0x8e,
+    EMPTY_SET = 0x8f,
+    ADDITEMS = 0x90,
+    FROZENSET = 0x91,
+    NEWOBJ_EX = 0x92,
+    STACK_GLOBAL = 0x93,
+    MEMOIZE = 0x94,
+    FRAME = 0x95,
+    BYTEARRAY8 = 0x96,
+    NEXT_BUFFER = 0x97,
     READONLY_BUFFER = 0x98
 };
 
@@ -159,8 +215,8 @@ Value PickleReader::makeTuple(size_t first)
     if (m_tupleItems.size() + n > UINT32_MAX || m_tuples.size() >= UINT32_MAX)
         fail("too many values");
     Value v{Kind::Tuple, 0, 0, static_cast<uint32_t>(m_tuples.size()), static_cast<int64_t>(n)};
-    m_tuples.push_back({static_cast<uint32_t>(m_tupleItems.size()), static_cast<uint32_t>(n),
-                        m_opStart});
+    m_tuples.push_back(
+        {static_cast<uint32_t>(m_tupleItems.size()), static_cast<uint32_t>(n), m_opStart});
     for (size_t i = first; i < m_stack.size(); ++i) {
         checkDepth(v.depth, m_stack[i]);
         m_tupleItems.push_back(m_stack[i]);
@@ -238,8 +294,8 @@ const Value* PickleReader::attribute(const Object& o, std::string_view name) con
 Value PickleReader::makeLong(const unsigned char* b, size_t n)
 {
     // Little-endian two's complement; drop redundant sign bytes first.
-    while (n > 1 && ((b[n - 1] == 0x00 && !(b[n - 2] & 0x80)) ||
-                     (b[n - 1] == 0xFF && (b[n - 2] & 0x80))))
+    while (n > 1 &&
+           ((b[n - 1] == 0x00 && !(b[n - 2] & 0x80)) || (b[n - 1] == 0xFF && (b[n - 2] & 0x80))))
         --n;
     if (n == 0)
         return makeInt(0);
@@ -290,7 +346,7 @@ Value PickleReader::parseTextInt(std::string_view text)
             lastUnderscore = true;
             continue;
         }
-        int d = (c >= '0' && c <= '9') ? c - '0'
+        int d = (c >= '0' && c <= '9')   ? c - '0'
                 : (c >= 'a' && c <= 'z') ? c - 'a' + 10
                 : (c >= 'A' && c <= 'Z') ? c - 'A' + 10
                                          : 99;
@@ -331,8 +387,8 @@ Value PickleReader::globalValue(std::string_view module, std::string_view name)
     else if ((module == "__builtin__" || module == "builtins") && name == "object")
         g = AllowedGlobal::Object;
     else
-        fail("refused: the pickle names the global '" + printable(module) + "." +
-             printable(name) + "', which is not part of a tracemalloc snapshot");
+        fail("refused: the pickle names the global '" + printable(module) + "." + printable(name) +
+             "', which is not part of a tracemalloc snapshot");
     return Value{Kind::Global, 0, 0, static_cast<uint32_t>(g), 0};
 }
 
@@ -550,8 +606,8 @@ bool PickleReader::fastTrace()
         return false;
     }
     ++p;
-    push(Value{marked ? Kind::TraceTuple4 : Kind::TraceTuple3,
-               static_cast<uint8_t>(tb.depth + 1), static_cast<uint16_t>(nframe), tb.ref, size});
+    push(Value{marked ? Kind::TraceTuple4 : Kind::TraceTuple3, static_cast<uint8_t>(tb.depth + 1),
+               static_cast<uint16_t>(nframe), tb.ref, size});
     m_pos = static_cast<size_t>(p - reinterpret_cast<const unsigned char*>(m_data.data()));
     if (p != end && *p == MEMOIZE) {
         m_opStart = m_pos++;
@@ -660,13 +716,17 @@ void PickleReader::step(unsigned char op)
     case SHORT_BINUNICODE:
     case BINUNICODE:
     case BINUNICODE8:
-        push(makeString(readBytes(readUInt(op == SHORT_BINUNICODE ? 1 : op == BINUNICODE ? 4 : 8)),
+        push(makeString(readBytes(readUInt(op == SHORT_BINUNICODE ? 1
+                                           : op == BINUNICODE     ? 4
+                                                                  : 8)),
                         Kind::Str));
         break;
     case SHORT_BINBYTES:
     case BINBYTES:
     case BINBYTES8:
-        push(makeString(readBytes(readUInt(op == SHORT_BINBYTES ? 1 : op == BINBYTES ? 4 : 8)),
+        push(makeString(readBytes(readUInt(op == SHORT_BINBYTES ? 1
+                                           : op == BINBYTES     ? 4
+                                                                : 8)),
                         Kind::Bytes));
         break;
     case SHORT_BINSTRING:

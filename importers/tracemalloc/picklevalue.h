@@ -4,7 +4,8 @@
 
 namespace hs::pickle {
 
-enum class Kind : uint8_t {
+enum class Kind : uint8_t
+{
     None,
     Bool,
     Int,    // fits int64: num
@@ -34,7 +35,13 @@ inline bool isTuple(Kind k)
 }
 
 // The only globals a tracemalloc snapshot needs. Anything else is refused when it is named.
-enum class AllowedGlobal : uint32_t { Snapshot, Traces, Reconstructor, Object };
+enum class AllowedGlobal : uint32_t
+{
+    Snapshot,
+    Traces,
+    Reconstructor,
+    Object
+};
 
 // One value on the unpickler's stack. Containers and objects are references into pools owned by
 // the reader, so identity (shared lists, memo references) behaves as in Python.

@@ -1,7 +1,7 @@
 #include "tracemallocimporter.h"
 
-#include "hserror.h"
 #include "flathashmap.h"
+#include "hserror.h"
 #include "picklereader.h"
 
 #include <cctype>
@@ -29,8 +29,7 @@ class SnapshotDecoder
 public:
     SnapshotDecoder(const PickleReader& reader, ProfileBuilder& builder)
         : m_reader(reader), m_builder(builder)
-    {
-    }
+    {}
 
     // The append filter: takes over inline (well-formed, domain 0) traces of the first list.
     bool take(const Value& list, const Value& item)
@@ -50,9 +49,10 @@ public:
             m_streamedSize > INT64_MAX)
             m_reader.failAt(m_reader.containerPos(list),
                             "the trace sizes add up to more than 2^63 bytes");
+        if (t.count++ == 0)
+            t.frames = static_cast<uint32_t>(m_reader.pooledTupleSize(item.ref));
         t.size += size;
-        ++t.count;
-        t.truncated += item.kind == Kind::TraceTuple4 && item.aux > m_reader.pooledTupleSize(item.ref);
+        t.truncated += item.kind == Kind::TraceTuple4 && item.aux > t.frames;
         m_streamedArity = item.kind == Kind::TraceTuple3 ? 3 : 4;
         return true;
     }
@@ -61,8 +61,8 @@ public:
     void decodeContainer(const Value& container)
     {
         const bool isList = container.kind == Kind::List;
-        const uint64_t pos = isList ? m_reader.containerPos(container)
-                                    : m_reader.tuplePos(container).value_or(0);
+        const uint64_t pos =
+            isList ? m_reader.containerPos(container) : m_reader.tuplePos(container).value_or(0);
         if (isList && container.ref == m_streamedList) {
             m_result.arity = m_streamedArity;
             for (uint32_t ref = 0; ref < m_byTuple.size(); ++ref) {
@@ -188,6 +188,7 @@ private:
         uint64_t size = 0;
         uint64_t count = 0;
         uint64_t truncated = 0;
+        uint32_t frames = 0; // the traceback's length, cached on first use
     };
     uint32_t m_streamedList = UINT32_MAX;
     std::vector<TupleSums> m_byTuple; // streamed traces by traceback tuple
@@ -197,8 +198,7 @@ private:
 };
 
 const PickleReader::Object& expectObject(const PickleReader& r, const Value& v,
-                                         pickle::AllowedGlobal cls, uint64_t pos,
-                                         const char* what)
+                                         pickle::AllowedGlobal cls, uint64_t pos, const char* what)
 {
     if (v.kind != Kind::Object || r.object(v).cls != cls)
         r.failAt(pos, std::string("not a tracemalloc snapshot: ") + what);

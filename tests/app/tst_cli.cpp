@@ -88,8 +88,7 @@ void TestCli::statsJson_data()
         const auto lists = hstest::statLists();
         for (int i = 0; i < lists.size(); ++i) {
             if (truth.contains(QLatin1String(lists[i].key)))
-                QTest::addRow("%s %s", qPrintable(QFileInfo(t).baseName()), lists[i].key)
-                    << t << i;
+                QTest::addRow("%s %s", qPrintable(QFileInfo(t).baseName()), lists[i].key) << t << i;
         }
     }
 }
@@ -101,8 +100,7 @@ void TestCli::statsJson()
     const hstest::StatList l = hstest::statLists().at(list);
     const QJsonObject truth = hstest::readJson(truthPath);
     const QString input = hstest::picklePathFor(truthPath);
-    const QJsonObject json =
-        runJson(QStringList{"stats", input} + statArgs(l) + orderArgs(truth));
+    const QJsonObject json = runJson(QStringList{"stats", input} + statArgs(l) + orderArgs(truth));
     const QJsonObject snap = json.value("snapshot").toObject();
     QCOMPARE(snap.value("total_size").toInteger(), truth.value("total_size").toInteger());
     QCOMPARE(snap.value("total_count").toInteger(), truth.value("total_count").toInteger());
@@ -125,8 +123,7 @@ void TestCli::diffJson_data()
         const auto lists = hstest::compareLists();
         for (int i = 0; i < lists.size(); ++i) {
             if (cmp.contains(QLatin1String(lists[i].key)))
-                QTest::addRow("%s %s", qPrintable(QFileInfo(t).baseName()), lists[i].key)
-                    << t << i;
+                QTest::addRow("%s %s", qPrintable(QFileInfo(t).baseName()), lists[i].key) << t << i;
         }
     }
 }
@@ -189,11 +186,15 @@ void TestCli::importedSeries()
     // Each snapshot of the file gives its dump's statistics, in the order given.
     for (int i = 0; i < 5; ++i) {
         const QJsonObject truth = hstest::readJson(inputs[i].chopped(7) + ".truth.json");
-        const QJsonObject json = runJson(
-            {"stats", out, "--snapshot", QString::number(i), "--json", "--limit", "0"});
+        const QJsonObject json =
+            runJson({"stats", out, "--snapshot", QString::number(i), "--json", "--limit", "0"});
         QCOMPARE(json.value("source").toObject().value("format").toString(), QString("heapscope"));
-        QCOMPARE(json.value("source").toObject().value("recording").toObject()
-                     .value("source_sha256").toString(),
+        QCOMPARE(json.value("source")
+                     .toObject()
+                     .value("recording")
+                     .toObject()
+                     .value("source_sha256")
+                     .toString(),
                  truth.value("sha256").toString());
         const auto expected = hstest::rowsFromTruth(
             truth.value("statistics_lineno_top10").toArray(), hs::GroupBy::Lineno, false);
@@ -203,11 +204,11 @@ void TestCli::importedSeries()
     }
     // One file, two snapshots: diff inside it equals compare_to() of the dumps.
     const QJsonObject truth = hstest::readJson(sample("leaky-cache-py312-tb10-t3.truth.json"));
-    const QJsonObject json = runJson({"diff", out, "--old-snapshot", "2", "--new-snapshot", "3",
-                                      "--json", "--by", "traceback"});
+    const QJsonObject json = runJson(
+        {"diff", out, "--old-snapshot", "2", "--new-snapshot", "3", "--json", "--by", "traceback"});
     const QJsonObject cmp = truth.value("compare_to_previous").toObject();
-    const auto expected = hstest::rowsFromTruth(cmp.value("traceback_top3").toArray(),
-                                                hs::GroupBy::Traceback, true);
+    const auto expected =
+        hstest::rowsFromTruth(cmp.value("traceback_top3").toArray(), hs::GroupBy::Traceback, true);
     const QString problem = hstest::mismatch(
         hstest::rowsFromCli(json.value("stats").toArray(), true, expected.size()), expected);
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
@@ -215,9 +216,8 @@ void TestCli::importedSeries()
     // Re-importing over an existing heapscope file replaces it.
     r = run({"import", inputs[0], "-o", out});
     QCOMPARE(r.exitCode, 0);
-    QCOMPARE(runJson({"stats", out, "--json"}).value("source").toObject().value("snapshots")
-                 .toInt(),
-             1);
+    QCOMPARE(
+        runJson({"stats", out, "--json"}).value("source").toObject().value("snapshots").toInt(), 1);
 }
 
 void TestCli::errors_data()
@@ -236,8 +236,8 @@ void TestCli::errors_data()
     QTest::newRow("empty file") << QStringList{"import", "@empty", "-o", "@out"} << 1
                                 << "the file is empty";
     QTest::newRow("directory") << QStringList{"stats", "/tmp"} << 1 << "not a regular file";
-    QTest::newRow("no snapshot 5") << QStringList{"stats", tiny, "--snapshot", "5"} << 1
-                                   << "has no snapshot 5";
+    QTest::newRow("no snapshot 5")
+        << QStringList{"stats", tiny, "--snapshot", "5"} << 1 << "has no snapshot 5";
     QTest::newRow("diff of one dump") << QStringList{"diff", tiny} << 1 << "holds one snapshot";
     QTest::newRow("no input") << QStringList{"stats"} << 2 << "needs exactly one input";
     QTest::newRow("bad --by") << QStringList{"stats", tiny, "--by", "size"} << 2
@@ -245,12 +245,12 @@ void TestCli::errors_data()
     QTest::newRow("cumulative traceback")
         << QStringList{"stats", tiny, "--by", "traceback", "--cumulative"} << 2
         << "--cumulative works with";
-    QTest::newRow("unknown option") << QStringList{"stats", tiny, "--frobnicate"} << 2
-                                    << "unknown option --frobnicate";
+    QTest::newRow("unknown option")
+        << QStringList{"stats", tiny, "--frobnicate"} << 2 << "unknown option --frobnicate";
     QTest::newRow("bad --limit") << QStringList{"stats", tiny, "--limit", "ten"} << 2
                                  << "non-negative whole number";
-    QTest::newRow("output is the input") << QStringList{"import", "@text", "-o", "@text"} << 2
-                                         << "is also an input";
+    QTest::newRow("output is the input")
+        << QStringList{"import", "@text", "-o", "@text"} << 2 << "is also an input";
     QTest::newRow("output is not a heapscope file")
         << QStringList{"import", tiny, "-o", "@text"} << 2 << "pass --force";
     QTest::newRow("output directory missing")
@@ -300,12 +300,14 @@ void TestCli::interruptedImportLeavesNothing()
     QTemporaryDir dir;
     QStringList inputs;
     for (int i = 0; i < 12; ++i)
-        inputs << sample("bst-build-py310-tb50.pickle") << sample("stdlib-imports-py36-tb10.pickle");
+        inputs << sample("bst-build-py310-tb50.pickle")
+               << sample("stdlib-imports-py36-tb10.pickle");
     const QString out = dir.filePath("big.heapscope");
     bool caught = false;
     for (int attempt = 0; attempt < 20 && !caught; ++attempt) {
         QProcess p;
-        p.start(QStringLiteral(HEAPSCOPE_BINARY), QStringList{"import"} + inputs + QStringList{"-o", out});
+        p.start(QStringLiteral(HEAPSCOPE_BINARY),
+                QStringList{"import"} + inputs + QStringList{"-o", out});
         QVERIFY(p.waitForStarted());
         while (p.state() == QProcess::Running) {
             if (!QDir(dir.path()).entryList({"big.heapscope.tmp-*"}, QDir::Files).isEmpty()) {

@@ -32,8 +32,8 @@ inline QStringList truthFiles()
 {
     QStringList out;
     const QDir dir(tracemallocDir());
-    for (const QString& name : dir.entryList({QStringLiteral("*.truth.json")}, QDir::Files,
-                                             QDir::Name))
+    for (const QString& name :
+         dir.entryList({QStringLiteral("*.truth.json")}, QDir::Files, QDir::Name))
         out << dir.filePath(name);
     return out;
 }
@@ -119,10 +119,9 @@ inline QList<Row> rowsFromTruth(const QJsonArray& array, hs::GroupBy by, bool di
             for (const auto& f : o.value(QLatin1String("frames_most_recent_first")).toArray())
                 r.frames.append({f.toArray().at(0).toString(), f.toArray().at(1).toInteger()});
         } else {
-            r.frames.append({o.value(QLatin1String("filename")).toString(),
-                             by == hs::GroupBy::Filename
-                                 ? 0
-                                 : o.value(QLatin1String("lineno")).toInteger()});
+            r.frames.append(
+                {o.value(QLatin1String("filename")).toString(),
+                 by == hs::GroupBy::Filename ? 0 : o.value(QLatin1String("lineno")).toInteger()});
         }
         rows.append(r);
     }

@@ -40,8 +40,8 @@ QByteArray trace(int size, const QByteArray& file = "a.py", int line = 5)
 // A protocol-4 Snapshot around a trace container, as Snapshot.dump() lays it out.
 QByteArray snapshot(const QByteArray& container, const QByteArray& extra = {})
 {
-    return QByteArray("\x80\x04", 2) + global("tracemalloc", "Snapshot") + ")" + char(0x81) +
-           "}(" + str("traces") + global("tracemalloc", "_Traces") + ")" + char(0x81) + "}" +
+    return QByteArray("\x80\x04", 2) + global("tracemalloc", "Snapshot") + ")" + char(0x81) + "}(" +
+           str("traces") + global("tracemalloc", "_Traces") + ")" + char(0x81) + "}" +
            str("_traces") + container + "sb" + str("traceback_limit") + "K\x0a" + extra + "ub.";
 }
 
@@ -90,8 +90,8 @@ void TestPickleReader::accepts_data()
     QTest::addColumn<qint64>("totalSize");
     QTest::addColumn<qint64>("groups");
     QTest::newRow("one trace, APPEND") << snapshot("]" + trace(7) + "a") << 7ll << 1ll;
-    QTest::newRow("APPENDS batch") << snapshot(list(trace(7) + trace(9, "b.py") + trace(1)))
-                                   << 17ll << 2ll;
+    QTest::newRow("APPENDS batch")
+        << snapshot(list(trace(7) + trace(9, "b.py") + trace(1))) << 17ll << 2ll;
     QTest::newRow("tuple container") << snapshot("(" + trace(3) + trace(4) + "t") << 7ll << 1ll;
     QTest::newRow("empty list") << snapshot("]") << 0ll << 0ll;
     QTest::newRow("memoised traceback")
@@ -134,12 +134,13 @@ void TestPickleReader::refuses_data()
 
     // Globals: an allow-list of whole (module, name) pairs.
     QTest::newRow("GLOBAL os.system") << QByteArray("cos\nsystem\n.") << "'os.system'";
-    QTest::newRow("STACK_GLOBAL builtins.eval")
-        << p4 + global("builtins", "eval") + "." << "'builtins.eval'";
-    QTest::newRow("dotted name Snapshot.load")
-        << p4 + global("tracemalloc", "Snapshot.load") + "." << "'tracemalloc.Snapshot.load'";
+    QTest::newRow("STACK_GLOBAL builtins.eval") << p4 + global("builtins", "eval") + "."
+                                                << "'builtins.eval'";
+    QTest::newRow("dotted name Snapshot.load") << p4 + global("tracemalloc", "Snapshot.load") + "."
+                                               << "'tracemalloc.Snapshot.load'";
     QTest::newRow("dotted name os.system under tracemalloc")
-        << p4 + global("tracemalloc", "os.system") + "." << "'tracemalloc.os.system'";
+        << p4 + global("tracemalloc", "os.system") + "."
+        << "'tracemalloc.os.system'";
     QTest::newRow("STACK_GLOBAL of non-strings") << p4 + "K\x01K\x02" + char(0x93) + "."
                                                  << "two strings";
     // Calls.
@@ -150,18 +151,22 @@ void TestPickleReader::refuses_data()
                       "Snapshot\nNtR.")
         << "unexpected arguments";
     QTest::newRow("INST") << QByteArray("(itracemalloc\nSnapshot\n.") << "INST/OBJ";
-    QTest::newRow("OBJ") << p4 + "(" + global("tracemalloc", "Snapshot") + "o." << "INST/OBJ";
+    QTest::newRow("OBJ") << p4 + "(" + global("tracemalloc", "Snapshot") + "o."
+                         << "INST/OBJ";
     QTest::newRow("NEWOBJ with arguments")
         << p4 + global("tracemalloc", "Snapshot") + "K\x01" + char(0x85) + char(0x81) + "."
         << "constructor arguments";
-    QTest::newRow("NEWOBJ of object")
-        << QByteArray("c__builtin__\nobject\n)") + char(0x81) + "." << "may be instantiated";
-    QTest::newRow("EXT1") << p4 + char(0x82) + "\x01." << "extension codes";
-    QTest::newRow("EXT2") << p4 + char(0x83) + "\x01\x00." << "extension codes";
+    QTest::newRow("NEWOBJ of object") << QByteArray("c__builtin__\nobject\n)") + char(0x81) + "."
+                                      << "may be instantiated";
+    QTest::newRow("EXT1") << p4 + char(0x82) + "\x01."
+                          << "extension codes";
+    QTest::newRow("EXT2") << p4 + char(0x83) + "\x01\x00."
+                          << "extension codes";
     QTest::newRow("EXT4") << p4 + char(0x84) + QByteArray("\x01\x00\x00\x00.", 5)
                           << "extension codes";
     QTest::newRow("PERSID") << QByteArray("Pid\n.") << "persistent ids";
-    QTest::newRow("BINPERSID") << p4 + "K\x01Q." << "persistent ids";
+    QTest::newRow("BINPERSID") << p4 + "K\x01Q."
+                               << "persistent ids";
     QTest::newRow("BYTEARRAY8") << QByteArray("\x80\x05\x96", 3) + QByteArray(8, '\0') + "."
                                 << "out-of-band";
     QTest::newRow("NEXT_BUFFER") << QByteArray("\x80\x05\x97.", 4) << "out-of-band";
@@ -169,23 +174,37 @@ void TestPickleReader::refuses_data()
     QTest::newRow("unknown opcode") << p4 + char(0xff) << "unknown opcode 0xff";
     QTest::newRow("protocol 6") << QByteArray("\x80\x06N.", 4) << "unsupported pickle protocol 6";
     // Structure.
-    QTest::newRow("stack underflow") << p4 + char(0x85) + "." << "stack underflow";
-    QTest::newRow("underflow past a MARK") << p4 + "N(" + char(0x85) + "." << "stack underflow";
-    QTest::newRow("TUPLE without MARK") << p4 + "t." << "no MARK";
-    QTest::newRow("GET of unset memo") << p4 + "h\x07." << "memo index 7";
+    QTest::newRow("stack underflow") << p4 + char(0x85) + "."
+                                     << "stack underflow";
+    QTest::newRow("underflow past a MARK") << p4 + "N(" + char(0x85) + "."
+                                           << "stack underflow";
+    QTest::newRow("TUPLE without MARK") << p4 + "t."
+                                        << "no MARK";
+    QTest::newRow("GET of unset memo") << p4 + "h\x07."
+                                       << "memo index 7";
     QTest::newRow("text GET of unset memo") << QByteArray("g12\n.") << "memo index 12";
-    QTest::newRow("data after STOP") << valid + "N" << "data after the end";
+    QTest::newRow("data after STOP") << valid + "N"
+                                     << "data after the end";
     QTest::newRow("missing only the final STOP") << valid.chopped(1) << "truncated";
     QTest::newRow("empty file") << QByteArray() << "truncated";
-    QTest::newRow("two values left") << p4 + "NN." << "malformed stack";
-    QTest::newRow("unclosed MARK") << p4 + "(N." << "malformed stack";
-    QTest::newRow("APPEND to an int") << p4 + "K\x01K\x02" "a." << "not a list";
-    QTest::newRow("SETITEM on a list") << p4 + "]K\x01K\x02s." << "not a dict";
-    QTest::newRow("unhashable key") << p4 + "}]K\x01s." << "unhashable";
-    QTest::newRow("BUILD on a dict") << p4 + "}}b." << "BUILD on something";
+    QTest::newRow("two values left") << p4 + "NN."
+                                     << "malformed stack";
+    QTest::newRow("unclosed MARK") << p4 + "(N."
+                                   << "malformed stack";
+    QTest::newRow("APPEND to an int") << p4 + "K\x01K\x02"
+                                              "a."
+                                      << "not a list";
+    QTest::newRow("SETITEM on a list") << p4 + "]K\x01K\x02s."
+                                       << "not a dict";
+    QTest::newRow("unhashable key") << p4 + "}]K\x01s."
+                                    << "unhashable";
+    QTest::newRow("BUILD on a dict") << p4 + "}}b."
+                                     << "BUILD on something";
     QTest::newRow("BUILD with a list state")
-        << p4 + global("tracemalloc", "Snapshot") + ")" + char(0x81) + "]b." << "not a dict";
-    QTest::newRow("invalid UTF-8") << p4 + char(0x8c) + "\x02\xff\xfe." << "not valid UTF-8";
+        << p4 + global("tracemalloc", "Snapshot") + ")" + char(0x81) + "]b."
+        << "not a dict";
+    QTest::newRow("invalid UTF-8") << p4 + char(0x8c) + "\x02\xff\xfe."
+                                   << "not valid UTF-8";
     QTest::newRow("malformed text int") << QByteArray("I12x\n.") << "malformed integer";
     QTest::newRow("malformed \\u escape") << QByteArray("V\\u12\n.") << "\\u escape";
     QTest::newRow("unquoted STRING") << QByteArray("Sabc\n.") << "must be quoted";
@@ -193,41 +212,40 @@ void TestPickleReader::refuses_data()
     QTest::newRow("BINUNICODE8 of 2^60 bytes")
         << QByteArray("\x80\x04\x8d", 3) + QByteArray("\x00\x00\x00\x00\x00\x00\x00\x10", 8) + "."
         << "truncated";
-    QTest::newRow("BINBYTES of 4 GiB") << QByteArray("\x80\x04\x42\xff\xff\xff\xff.", 8)
-                                       << "truncated";
+    QTest::newRow("BINBYTES of 4 GiB")
+        << QByteArray("\x80\x04\x42\xff\xff\xff\xff.", 8) << "truncated";
     QTest::newRow("BINSTRING negative") << QByteArray("T\xff\xff\xff\xff.", 6) << "negative";
     QTest::newRow("FRAME past the end")
         << QByteArray("\x80\x04\x95\xff\xff\xff\xff\x00\x00\x00\x00N.", 14) << "frame is longer";
-    QTest::newRow("LONG4 of 2 GiB") << QByteArray("\x80\x04\x8b\xff\xff\xff\x7f.", 8)
-                                    << "too large";
-    QTest::newRow("sparse memo index 2^32-1")
-        << QByteArray("\x80\x04Nr\xff\xff\xff\xff", 8) + "0j" + QByteArray("\xff\xff\xff\xff", 4) +
-               "."
-        << "not a tracemalloc snapshot";
+    QTest::newRow("LONG4 of 2 GiB")
+        << QByteArray("\x80\x04\x8b\xff\xff\xff\x7f.", 8) << "too large";
+    QTest::newRow("sparse memo index 2^32-1") << QByteArray("\x80\x04Nr\xff\xff\xff\xff", 8) +
+                                                     "0j" + QByteArray("\xff\xff\xff\xff", 4) + "."
+                                              << "not a tracemalloc snapshot";
     QTest::newRow("MARK bomb") << p4 + QByteArray(100, '(') << "MARKs nested deeper";
     QTest::newRow("tuple nesting bomb") << p4 + ")" + QByteArray(100, char(0x85)) + "."
                                         << "nested deeper than 32";
     QTest::newRow("list nesting bomb") << p4 + QByteArray(40, ']') + QByteArray(39, 'a') + "."
                                        << "nested deeper than 32";
     // Schema: the right opcodes, the wrong objects.
-    QTest::newRow("root is a list") << p4 + "]." << "no Snapshot object";
+    QTest::newRow("root is a list") << p4 + "]."
+                                    << "no Snapshot object";
     QTest::newRow("no traceback_limit")
         << p4 + global("tracemalloc", "Snapshot") + ")" + char(0x81) + "}b."
         << "no 'traces' or no 'traceback_limit'";
-    QTest::newRow("traces is a list") << snapshot(list(trace(1))).replace(
-                                             global("tracemalloc", "_Traces") + ")" + char(0x81) +
-                                                 "}" + str("_traces") + list(trace(1)) + "sb",
-                                             list(trace(1)))
-                                      << "not a _Traces object";
+    QTest::newRow("traces is a list")
+        << snapshot(list(trace(1)))
+               .replace(global("tracemalloc", "_Traces") + ")" + char(0x81) + "}" + str("_traces") +
+                            list(trace(1)) + "sb",
+                        list(trace(1)))
+        << "not a _Traces object";
     QTest::newRow("trace is an int") << snapshot(list("K\x01")) << "a trace is not a tuple";
-    QTest::newRow("float size")
-        << snapshot(list(QByteArray("K\x00G", 3) + QByteArray(8, '\0') + frame("a.py", 1) +
-                         char(0x85) + char(0x87)))
-        << "a trace's size";
-    QTest::newRow("negative domain")
-        << snapshot(list(QByteArray("J\xff\xff\xff\xffK\x01", 7) + frame("a.py", 1) + char(0x85) +
-                         char(0x87)))
-        << "a trace's domain";
+    QTest::newRow("float size") << snapshot(list(QByteArray("K\x00G", 3) + QByteArray(8, '\0') +
+                                                 frame("a.py", 1) + char(0x85) + char(0x87)))
+                                << "a trace's size";
+    QTest::newRow("negative domain") << snapshot(list(QByteArray("J\xff\xff\xff\xffK\x01", 7) +
+                                                      frame("a.py", 1) + char(0x85) + char(0x87)))
+                                     << "a trace's domain";
     QTest::newRow("empty traceback")
         << snapshot(list(QByteArray("K\x00K\x01)", 5) + char(0x87))) << "no frames";
     QTest::newRow("frame is not (filename, lineno)")

@@ -178,8 +178,8 @@ void TestTracemallocSamples::compare()
     QFETCH(int, by);
     const QJsonObject truth = hstest::readJson(truthPath);
     const QJsonObject cmp = truth.value("compare_to_previous").toObject();
-    const QString previous = hstest::tracemallocDir() + QLatin1Char('/') +
-                             cmp.value("previous").toString();
+    const QString previous =
+        hstest::tracemallocDir() + QLatin1Char('/') + cmp.value("previous").toString();
     const ProfileData older = loadDump(previous, truth);
     const ProfileData newer = loadDump(hstest::picklePathFor(truthPath), truth);
     const auto rows = compareStatistics(older, 0, newer, 0, GroupBy(by), false);

@@ -27,9 +27,9 @@ ProfileData profile(const QStringList& traces, TracebackOrder order = TracebackO
         uint32_t stack = kNoIndex;
         for (qsizetype i = frames.size(); i-- > 0;) {
             const QStringList fl = frames[i].split(QLatin1Char(':'));
-            stack = b.internStack(
-                stack, b.internFrame({kNoIndex, b.internString(fl[0].toStdString()),
-                                      fl[1].toLongLong(), kNoIndex}));
+            stack =
+                b.internStack(stack, b.internFrame({kNoIndex, b.internString(fl[0].toStdString()),
+                                                    fl[1].toLongLong(), kNoIndex}));
         }
         costs.push_back({stack, 0, parts[0].toULongLong(), parts[1].toULongLong(), 0});
     }
@@ -77,21 +77,17 @@ void TestStatistics::statistics_data()
     QTest::newRow("lineno sums by most recent frame")
         << QStringList{"10;1;a:1,m:9", "5;2;a:1,n:9", "7;1;b:2"} << lineno << false << false
         << "15/3 a:1 | 7/1 b:2";
-    QTest::newRow("filename keeps line 0")
-        << QStringList{"10;1;a:1", "5;1;a:2", "20;1;b:2"} << filename << false << false
-        << "20/1 b:0 | 15/2 a:0";
+    QTest::newRow("filename keeps line 0") << QStringList{"10;1;a:1", "5;1;a:2", "20;1;b:2"}
+                                           << filename << false << false << "20/1 b:0 | 15/2 a:0";
     QTest::newRow("ties broken by key, descending")
         << QStringList{"5;1;a:1", "5;1;b:1", "5;1;a:2"} << lineno << false << false
         << "5/1 b:1 | 5/1 a:2 | 5/1 a:1";
-    QTest::newRow("bytes compare unsigned")
-        << QStringList{"5;1;z:1", "5;1;\xc3\xa9:1"} << lineno << false << false
-        << "5/1 \xc3\xa9:1 | 5/1 z:1";
+    QTest::newRow("bytes compare unsigned") << QStringList{"5;1;z:1", "5;1;\xc3\xa9:1"} << lineno
+                                            << false << false << "5/1 \xc3\xa9:1 | 5/1 z:1";
     QTest::newRow("cumulative counts recursion per occurrence")
-        << QStringList{"10;1;r:1,r:1,r:1,m:1"} << lineno << true << false
-        << "30/3 r:1 | 10/1 m:1";
-    QTest::newRow("cumulative filename")
-        << QStringList{"10;1;a:1,a:2,b:3", "4;1;b:1"} << filename << true << false
-        << "20/2 a:0 | 14/2 b:0";
+        << QStringList{"10;1;r:1,r:1,r:1,m:1"} << lineno << true << false << "30/3 r:1 | 10/1 m:1";
+    QTest::newRow("cumulative filename") << QStringList{"10;1;a:1,a:2,b:3", "4;1;b:1"} << filename
+                                         << true << false << "20/2 a:0 | 14/2 b:0";
     QTest::newRow("traceback ties, 3.7+ compares oldest first")
         << QStringList{"5;1;x:1,b:1", "5;1;y:1,a:1"} << traceback << false << false
         << "5/1 x:1,b:1 | 5/1 y:1,a:1";
@@ -101,8 +97,8 @@ void TestStatistics::statistics_data()
     QTest::newRow("traceback prefix is smaller")
         << QStringList{"5;1;m:1", "5;1;x:1,m:1"} << traceback << false << false
         << "5/1 x:1,m:1 | 5/1 m:1";
-    QTest::newRow("count breaks size ties") << QStringList{"6;1;a:1", "6;2;b:1"} << lineno
-                                            << false << false << "6/2 b:1 | 6/1 a:1";
+    QTest::newRow("count breaks size ties")
+        << QStringList{"6;1;a:1", "6;2;b:1"} << lineno << false << false << "6/2 b:1 | 6/1 a:1";
 }
 
 void TestStatistics::statistics()
@@ -125,8 +121,8 @@ void TestStatistics::compare_data()
     QTest::addColumn<QString>("expected");
     const int lineno = int(GroupBy::Lineno);
     QTest::newRow("grown, new and gone groups")
-        << QStringList{"10;1;a:1", "50;5;gone:1"} << QStringList{"30;3;a:1", "5;1;new:1"}
-        << lineno << "0/0(-50/-5) gone:1 | 30/3(20/2) a:1 | 5/1(5/1) new:1";
+        << QStringList{"10;1;a:1", "50;5;gone:1"} << QStringList{"30;3;a:1", "5;1;new:1"} << lineno
+        << "0/0(-50/-5) gone:1 | 30/3(20/2) a:1 | 5/1(5/1) new:1";
     QTest::newRow("unchanged groups stay")
         << QStringList{"10;1;a:1"} << QStringList{"10;1;a:1"} << lineno << "10/1(0/0) a:1";
     QTest::newRow("equal abs diff, size and count: key decides")

@@ -130,11 +130,16 @@ void TestStore::refuses_data()
 {
     QTest::addColumn<QString>("damage");
     QTest::addColumn<QString>("message");
-    QTest::newRow("newer schema") << "version 99" << "written by a newer heapscope";
-    QTest::newRow("unknown schema 0") << "version 0" << "unknown heapscope schema version 0";
-    QTest::newRow("foreign SQLite database") << "foreign" << "not a heapscope file";
-    QTest::newRow("text file") << "text" << "not a heapscope file";
-    QTest::newRow("missing file") << "missing" << "cannot open";
+    QTest::newRow("newer schema") << "version 99"
+                                  << "written by a newer heapscope";
+    QTest::newRow("unknown schema 0") << "version 0"
+                                      << "unknown heapscope schema version 0";
+    QTest::newRow("foreign SQLite database") << "foreign"
+                                             << "not a heapscope file";
+    QTest::newRow("text file") << "text"
+                               << "not a heapscope file";
+    QTest::newRow("missing file") << "missing"
+                                  << "cannot open";
     QTest::newRow("stack cycle")
         << "UPDATE stack_block SET parent_ids = x'03000000' || substr(parent_ids, 5)"
         << "broken call-stack tree";
@@ -143,8 +148,10 @@ void TestStore::refuses_data()
         << "cost of a missing stack";
     QTest::newRow("short blob") << "UPDATE frame_block SET lines = zeroblob(3)"
                                 << "malformed frame block";
-    QTest::newRow("gap in blocks") << "UPDATE stack_block SET first = 5" << "malformed stack block";
-    QTest::newRow("gap in ids") << "DELETE FROM string WHERE id = 0" << "unexpected id";
+    QTest::newRow("gap in blocks") << "UPDATE stack_block SET first = 5"
+                                   << "malformed stack block";
+    QTest::newRow("gap in ids") << "DELETE FROM string WHERE id = 0"
+                                << "unexpected id";
 }
 
 void TestStore::refuses()
@@ -178,7 +185,6 @@ void TestStore::failedWriteLeavesNothing()
     QVERIFY_THROWS_EXCEPTION(Error, StoreWriter::write(sampleData(), target.toStdString()));
     QVERIFY(QDir(dir.path()).isEmpty());
     QCOMPARE(StoreWriter::activeTempFile(), std::string(""));
-
 }
 
 void TestStore::replacesAtomically()
