@@ -73,7 +73,7 @@ Store::Store(const std::string& path)
 
 Store::~Store() = default;
 
-ProfileData Store::load() const
+ProfileData Store::loadSnapshotList() const
 {
     ProfileData data;
     SqliteDb& db = *m_db;
@@ -116,6 +116,18 @@ ProfileData Store::load() const
             data.snapshots.push_back({std::move(i), {}});
         }
     }
+    return data;
+}
+
+ProfileData Store::load() const
+{
+    ProfileData data = loadSnapshotList();
+    loadBulk(*m_db, data);
+    return data;
+}
+
+void Store::loadBulk(SqliteDb& db, ProfileData& data)
+{
     {
         SqliteStatement s(db, "SELECT id, value FROM string ORDER BY id");
         while (s.step()) {
@@ -199,7 +211,6 @@ ProfileData Store::load() const
             }
         }
     }
-    return data;
 }
 
 } // namespace hs

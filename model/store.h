@@ -21,9 +21,13 @@ public:
     static bool looksLikeStore(const std::string& path);
 
     int schemaVersion() const { return m_version; }
+    // The recordings and snapshots alone (no frames, stacks or costs): a cheap listing.
+    ProfileData loadSnapshotList() const;
     ProfileData load() const;
 
 private:
+    static void loadBulk(SqliteDb& db, ProfileData& data);
+
     std::unique_ptr<SqliteDb> m_db;
     int m_version = 0;
 };

@@ -4,6 +4,7 @@
 #include "hserror.h"
 #include "profilebuilder.h"
 #include "schema.h"
+#include "stacktree.h"
 #include "store.h"
 #include "storewriter.h"
 
@@ -85,6 +86,7 @@ private slots:
     void refuses_data();
     void refuses();
     void failedWriteLeavesNothing();
+    void stackTreeTotals();
     void replacesAtomically();
 };
 
@@ -119,6 +121,10 @@ void TestStore::roundTrip()
     QCOMPARE(out.snapshots[1].info.order, TracebackOrder::MostRecentFirst);
     QCOMPARE(out.snapshots[1].info.totalSize, uint64_t(1) << 63);
     QCOMPARE(out.snapshots[1].costs.at(0).size, uint64_t(1) << 63);
+    const ProfileData listing = store.loadSnapshotList();
+    QCOMPARE(listing.snapshots.size(), size_t(2));
+    QCOMPARE(listing.snapshots[1].info.label, std::string("second"));
+    QVERIFY(listing.snapshots[0].costs.empty() && listing.stacks.empty());
     uint64_t sum = 0, truncated = 0;
     for (const auto& c : out.snapshots[0].costs)
         sum += c.size, truncated += c.truncated;
@@ -185,6 +191,21 @@ void TestStore::failedWriteLeavesNothing()
     QVERIFY_THROWS_EXCEPTION(Error, StoreWriter::write(sampleData(), target.toStdString()));
     QVERIFY(QDir(dir.path()).isEmpty());
     QCOMPARE(StoreWriter::activeTempFile(), std::string(""));
+}
+
+void TestStore::stackTreeTotals()
+{
+    // a() -> b() holds 150 bytes in two domains, c() -> c() 150: roots carry the totals.
+    const ProfileData data = sampleData();
+    const auto tree = stackTreeCosts(data, 0);
+    QCOMPARE(tree.size(), data.stacks.size());
+    QCOMPARE(tree[0].totalSize, uint64_t(150)); // a
+    QCOMPARE(tree[0].selfSize, uint64_t(0));
+    QCOMPARE(tree[1].selfSize, uint64_t(150)); // a -> b
+    QCOMPARE(tree[1].selfCount, uint64_t(2));
+    QCOMPARE(tree[2].totalSize, uint64_t(150)); // c
+    QCOMPARE(tree[3].totalCount, uint64_t(1));  // c -> c
+    QCOMPARE(tree[0].totalSize + tree[2].totalSize, data.snapshots[0].info.totalSize);
 }
 
 void TestStore::replacesAtomically()
