@@ -29,18 +29,7 @@ public:
     // Returns the value stored for `key`, inserting `value` first if the key is new.
     uint32_t findOrInsert(uint64_t key, uint32_t value)
     {
-        if ((m_size + 1) * 4 > m_slots.size() * 3)
-            grow();
-        for (size_t i = index(key);; i = (i + 1) & m_mask) {
-            Slot& s = m_slots[i];
-            if (s.value == kMissing) {
-                s = {key, value};
-                ++m_size;
-                return value;
-            }
-            if (s.key == key)
-                return s.value;
-        }
+        return findOrInsertHashed(key, value, [](uint32_t) { return true; });
     }
 
     // For keys wider than 64 bits: `hash` picks the slot, `equal(value)` confirms a candidate.

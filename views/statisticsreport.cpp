@@ -160,6 +160,38 @@ std::string rowsText(const std::vector<StatRow>& rows, const StatisticsReport::R
     return out;
 }
 
+// One document: a snapshot's statistics, or with `older` the diff against it.
+std::string jsonDocument(const ReportSource& source, const ReportSource* older,
+                         const StatisticsReport::Request& request, const std::vector<StatRow>& rows)
+{
+    JsonWriter w;
+    w.beginObject();
+    w.key("source");
+    writeSource(w, source);
+    w.key("snapshot");
+    writeSnapshot(w, source);
+    if (older) {
+        w.key("old_source");
+        writeSource(w, *older);
+        w.key("old_snapshot");
+        writeSnapshot(w, *older);
+    }
+    writeRequest(w, request, rows.size());
+    w.key("stats");
+    writeRows(w, rows, request.limit, older != nullptr);
+    w.endObject();
+    return w.text() + "\n";
+}
+
+std::string textDocument(const std::string& headings, const char* noun,
+                         const StatisticsReport::Request& request, const std::vector<StatRow>& rows,
+                         bool diff)
+{
+    return headings + "Top " + std::to_string(shown(rows, request.limit)) + " of " +
+           std::to_string(rows.size()) + " " + noun + " by " + groupByName(request.by) +
+           (request.cumulative ? " (cumulative)" : "") + ":\n" + rowsText(rows, request, diff);
+}
+
 } // namespace
 
 std::string StatisticsReport::formatSize(double size, bool sign)
@@ -184,57 +216,26 @@ std::string StatisticsReport::formatSize(double size, bool sign)
 std::string StatisticsReport::json(const ReportSource& source, const Request& request,
                                    const std::vector<StatRow>& rows)
 {
-    JsonWriter w;
-    w.beginObject();
-    w.key("source");
-    writeSource(w, source);
-    w.key("snapshot");
-    writeSnapshot(w, source);
-    writeRequest(w, request, rows.size());
-    w.key("stats");
-    writeRows(w, rows, request.limit, false);
-    w.endObject();
-    return w.text() + "\n";
+    return jsonDocument(source, nullptr, request, rows);
 }
 
 std::string StatisticsReport::diffJson(const ReportSource& older, const ReportSource& newer,
                                        const Request& request, const std::vector<StatRow>& rows)
 {
-    JsonWriter w;
-    w.beginObject();
-    w.key("source");
-    writeSource(w, newer);
-    w.key("snapshot");
-    writeSnapshot(w, newer);
-    w.key("old_source");
-    writeSource(w, older);
-    w.key("old_snapshot");
-    writeSnapshot(w, older);
-    writeRequest(w, request, rows.size());
-    w.key("stats");
-    writeRows(w, rows, request.limit, true);
-    w.endObject();
-    return w.text() + "\n";
+    return jsonDocument(newer, &older, request, rows);
 }
 
 std::string StatisticsReport::text(const ReportSource& source, const Request& request,
                                    const std::vector<StatRow>& rows)
 {
-    std::string out = heading(source);
-    out += std::string("Top ") + std::to_string(shown(rows, request.limit)) + " of " +
-           std::to_string(rows.size()) + " groups by " + groupByName(request.by) +
-           (request.cumulative ? " (cumulative)" : "") + ":\n";
-    return out + rowsText(rows, request, false);
+    return textDocument(heading(source), "groups", request, rows, false);
 }
 
 std::string StatisticsReport::diffText(const ReportSource& older, const ReportSource& newer,
                                        const Request& request, const std::vector<StatRow>& rows)
 {
-    std::string out = "old: " + heading(older) + "new: " + heading(newer);
-    out += std::string("Top ") + std::to_string(shown(rows, request.limit)) + " of " +
-           std::to_string(rows.size()) + " differences by " + groupByName(request.by) +
-           (request.cumulative ? " (cumulative)" : "") + ":\n";
-    return out + rowsText(rows, request, true);
+    return textDocument("old: " + heading(older) + "new: " + heading(newer), "differences", request,
+                        rows, true);
 }
 
 } // namespace hs
