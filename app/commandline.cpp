@@ -212,7 +212,12 @@ int CommandLine::runStats(const std::vector<std::string>& args)
     const StatisticsReport::Request request = reportRequest(a);
     const ProfileData data = InputLoader::load(path, loaderOptions(a));
     const uint32_t snap = pickSnapshot(data, path, a, "--snapshot", 0);
-    const auto rows = computeStatistics(data, snap, request.by, request.cumulative);
+    std::vector<StatRow> rows;
+    try {
+        rows = computeStatistics(data, snap, request.by, request.cumulative);
+    } catch (const Error& e) {
+        throw Error(path + ": " + e.what());
+    }
     const ReportSource source{path, formatOf(path), &data, snap};
     writeOut(a.has("--json") ? StatisticsReport::json(source, request, rows)
                              : StatisticsReport::text(source, request, rows));
@@ -242,8 +247,12 @@ int CommandLine::runDiff(const std::vector<std::string>& args)
         throw Error(oldPath + ": holds one snapshot; diff needs two");
     const uint32_t oldSnap = pickSnapshot(oldData, oldPath, a, "--old-snapshot", same ? 1 : 0);
     const uint32_t newSnap = pickSnapshot(newer, newPath, a, "--new-snapshot", 0);
-    const auto rows =
-        compareStatistics(oldData, oldSnap, newer, newSnap, request.by, request.cumulative);
+    std::vector<StatRow> rows;
+    try {
+        rows = compareStatistics(oldData, oldSnap, newer, newSnap, request.by, request.cumulative);
+    } catch (const Error& e) {
+        throw Error(oldPath + " -> " + newPath + ": " + e.what());
+    }
     const ReportSource older{oldPath, formatOf(oldPath), &oldData, oldSnap};
     const ReportSource newerSource{newPath, formatOf(newPath), &newer, newSnap};
     writeOut(a.has("--json") ? StatisticsReport::diffJson(older, newerSource, request, rows)

@@ -1,7 +1,7 @@
 #include "inputloader.h"
 
 #include "hserror.h"
-#include "mappedfile.h"
+#include "inputfile.h"
 #include "store.h"
 
 #include <QCryptographicHash>
@@ -34,14 +34,14 @@ const char* InputLoader::formatName(InputFormat format)
 
 InputFormat InputLoader::detectFile(const std::string& path)
 {
-    const MappedFile file(path);
+    const InputFile file(path);
     return detect(file.bytes().substr(0, 64));
 }
 
 void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
                             const Options& options)
 {
-    const MappedFile file(path);
+    const InputFile file(path);
     const std::string_view bytes = file.bytes();
     switch (detect(bytes.substr(0, 64))) {
     case InputFormat::Tracemalloc: {
@@ -51,9 +51,8 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
                                               QCryptographicHash::Sha256)
                          .toHex()
                          .toStdString();
-        TracemallocImporter::Options tm = options.tracemalloc;
-        tm.releaseInput = [&file](size_t upTo) { file.release(upTo); };
-        const uint32_t snap = TracemallocImporter::import(bytes, path, builder, tm);
+        const uint32_t snap =
+            TracemallocImporter::import(bytes, path, builder, options.tracemalloc);
         RecordingInfo& rec = builder.recordingInfo(builder.snapshotInfo(snap).recording);
         rec.importedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
         rec.sourceSha256 = std::move(sha256);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "seededhash.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -68,10 +70,7 @@ private:
 
     size_t index(uint64_t key) const
     {
-        key ^= key >> 33;
-        key *= 0xff51afd7ed558ccdull;
-        key ^= key >> 33;
-        return static_cast<size_t>(key) & m_mask;
+        return static_cast<size_t>(seededhash::mix(key ^ seededhash::seed())) & m_mask;
     }
 
     void grow()

@@ -25,10 +25,10 @@ uint32_t ProfileBuilder::internString(std::string_view value)
 
 uint32_t ProfileBuilder::internFrame(const Frame& frame)
 {
-    uint64_t h = frame.file;
-    h = h * 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(frame.line);
-    h = h * 0x9E3779B97F4A7C15ull ^ frame.function;
-    h = h * 0x9E3779B97F4A7C15ull ^ frame.module;
+    uint64_t h = seededhash::combine(seededhash::seed(), frame.file);
+    h = seededhash::combine(h, static_cast<uint64_t>(frame.line));
+    h = seededhash::combine(h, frame.function);
+    h = seededhash::combine(h, frame.module);
     checkRoom(m_data.frames.size(), "frames");
     const auto next = static_cast<uint32_t>(m_data.frames.size());
     const uint32_t id = m_frameIds.findOrInsertHashed(h, next, [&](uint32_t existing) {

@@ -2,6 +2,7 @@
 
 #include "flathashmap.h"
 #include "profiledata.h"
+#include "seededhash.h"
 
 #include <string_view>
 #include <unordered_map>
@@ -31,10 +32,7 @@ private:
     struct StringHash
     {
         using is_transparent = void;
-        size_t operator()(std::string_view s) const noexcept
-        {
-            return std::hash<std::string_view>{}(s);
-        }
+        size_t operator()(std::string_view s) const noexcept { return seededhash::bytes(s); }
     };
 
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> m_stringIds;

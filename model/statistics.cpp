@@ -152,13 +152,15 @@ std::string keyString(const StatRow& row)
 
 int64_t signedDiff(uint64_t newer, uint64_t older)
 {
-    return newer >= older ? static_cast<int64_t>(newer - older)
-                          : -static_cast<int64_t>(older - newer);
+    const uint64_t magnitude = newer >= older ? newer - older : older - newer;
+    if (magnitude > static_cast<uint64_t>(INT64_MAX))
+        throw Error("a difference exceeds 64 bits");
+    return newer >= older ? static_cast<int64_t>(magnitude) : -static_cast<int64_t>(magnitude);
 }
 
 uint64_t absDiff(int64_t d)
 {
-    return d < 0 ? static_cast<uint64_t>(-(d + 1)) + 1 : static_cast<uint64_t>(d);
+    return d < 0 ? static_cast<uint64_t>(-d) : static_cast<uint64_t>(d);
 }
 
 } // namespace

@@ -4,11 +4,11 @@ namespace hs::pickle {
 
 PickleMemo::PickleMemo(std::string_view data)
 {
-    m_provisional.reserve(std::min<size_t>(data.size() / 8, size_t(1) << 26));
+    m_provisional.reserve(std::min<size_t>(data.size() / 16, size_t(1) << 26));
     try {
-        m_thread = std::jthread([this, data] {
+        m_thread = std::jthread([this, data](std::stop_token stop) {
             try {
-                m_scan.emplace(data);
+                m_scan.emplace(data, stop);
                 m_scanned.store(true, std::memory_order_release);
             } catch (...) {
                 // Without the scan the memo simply keeps every value.
@@ -33,12 +33,15 @@ void PickleMemo::put(uint64_t index, const Value& value)
     if (!m_compacted && m_scanned.load(std::memory_order_acquire))
         compact();
     if (!m_compacted) {
-        if (index < m_provisional.size())
+        if (index < m_provisional.size()) {
             m_provisional[index] = value;
-        else if (index == m_provisional.size())
+        } else if (index == m_provisional.size()) {
             m_provisional.push_back(value);
-        else
+            if (!m_sparse.empty())
+                m_sparse.erase(index); // sparse keys stay beyond the dense part
+        } else {
             m_sparse[index] = value;
+        }
         return;
     }
     const int64_t slot = m_scan->slot(index);

@@ -30,6 +30,13 @@ public:
     void put(uint64_t index, const Value& value);
     const Value* find(uint64_t index) const; // nullptr: never written (or never read back)
 
+    // Blocks until the scan is done; the next put() then compacts. For tests.
+    void waitForScan()
+    {
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
 private:
     static constexpr uint8_t kUnset = 0xFF; // a Value depth no real value has
 

@@ -65,11 +65,11 @@ uint64_t readLe(std::string_view data, size_t pos, size_t n)
 
 } // namespace
 
-PickleMemoScan::PickleMemoScan(std::string_view data)
+PickleMemoScan::PickleMemoScan(std::string_view data, std::stop_token stop)
 {
     // An index no larger than the file covers every real memo; larger ones go to the set.
     m_bits.resize(data.size() / 64 + 1);
-    scan(data);
+    scan(data, stop);
     m_rank.resize(m_bits.size());
     for (size_t i = 0; i < m_bits.size(); ++i) {
         m_rank[i] = static_cast<uint32_t>(m_slots);
@@ -77,10 +77,12 @@ PickleMemoScan::PickleMemoScan(std::string_view data)
     }
 }
 
-void PickleMemoScan::scan(std::string_view data)
+void PickleMemoScan::scan(std::string_view data, const std::stop_token& stop)
 {
     size_t pos = 0;
-    while (pos < data.size()) {
+    for (size_t ops = 0; pos < data.size(); ++ops) {
+        if (ops % 65536 == 0 && stop.stop_requested())
+            return;
         const auto op = static_cast<unsigned char>(data[pos++]);
         const OpShape shape = kShapes.shapes[op];
         switch (shape.arg) {

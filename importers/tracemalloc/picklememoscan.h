@@ -2,6 +2,7 @@
 
 #include <bit>
 #include <cstdint>
+#include <stop_token>
 #include <string_view>
 #include <unordered_set>
 #include <vector>
@@ -15,7 +16,8 @@ namespace hs::pickle {
 class PickleMemoScan
 {
 public:
-    explicit PickleMemoScan(std::string_view data);
+    // Stops early (finding fewer reads) when `stop` is requested: the reader has given up.
+    PickleMemoScan(std::string_view data, std::stop_token stop = {});
 
     static constexpr int64_t kNotRead = -1;
     static constexpr int64_t kLarge = -2; // read, but beyond the dense range
@@ -44,7 +46,7 @@ private:
         return static_cast<int>((x * 0x0101010101010101ull) >> 56);
     }
 
-    void scan(std::string_view data);
+    void scan(std::string_view data, const std::stop_token& stop);
     void mark(uint64_t index);
 
     std::vector<uint64_t> m_bits;

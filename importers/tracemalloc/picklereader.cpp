@@ -103,7 +103,7 @@ PickleReader::PickleReader(std::string_view data, std::string fileName)
     : m_data(data), m_fileName(std::move(fileName))
 {
     // Untouched capacity costs address space, not memory; it spares the copies of regrowth.
-    m_tupleItems.reserve(std::min<size_t>(data.size() / 4, size_t(1) << 28));
+    m_tupleItems.reserve(std::min<size_t>(data.size() / 16, size_t(1) << 26));
 }
 
 void PickleReader::failAt(uint64_t pos, const std::string& reason) const
@@ -465,6 +465,12 @@ void PickleReader::build()
         if (d.kind != Kind::Dict)
             fail("refused: object state is not a dict");
         const auto& items = m_containers[d.ref];
+        // Each BUILD copies its whole state dict: cap the copying, or a short file could
+        // repeat a large dict's BUILD into quadratic time and memory.
+        m_attributeWrites += items.size() / 2;
+        if (m_attributeWrites > kMaxAttributeWrites)
+            fail("refused: objects are given more than " + std::to_string(kMaxAttributeWrites) +
+                 " attributes");
         for (size_t i = 0; i + 1 < items.size(); i += 2) {
             if (items[i].kind != Kind::Str)
                 fail("attribute name is not a string");
@@ -530,12 +536,7 @@ void PickleReader::opStringText()
 Value PickleReader::read()
 {
     m_memo.emplace(m_data);
-    constexpr size_t kReleaseStep = size_t(8) << 20;
     while (!m_stopped) {
-        if (m_release && m_pos - m_released >= kReleaseStep) {
-            m_released = m_pos;
-            m_release(m_pos);
-        }
         m_opStart = m_pos;
         if (m_pos >= m_data.size())
             fail("the file ends before the pickle's STOP opcode (truncated)");
@@ -698,10 +699,10 @@ void PickleReader::step(unsigned char op)
         break;
     }
     case FLOAT: {
-        const std::string text(readLine());
-        char* end = nullptr;
-        const double d = std::strtod(text.c_str(), &end);
-        if (text.empty() || end != text.c_str() + text.size())
+        const std::string_view text = readLine();
+        double d = 0; // from_chars: the C locale's format whatever the process locale
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), d);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size())
             fail("malformed float");
         push(Value{Kind::Float, 0, 0, 0, std::bit_cast<int64_t>(d)});
         break;
@@ -749,7 +750,10 @@ void PickleReader::step(unsigned char op)
         opStringText();
         break;
     case EMPTY_TUPLE:
-        push(makeTuple(m_stack.size()));
+        // One shared empty tuple, as in Python: a run of them costs no memory.
+        if (!m_emptyTuple)
+            m_emptyTuple = makeTuple(m_stack.size());
+        push(*m_emptyTuple);
         break;
     case TUPLE1:
     case TUPLE2:

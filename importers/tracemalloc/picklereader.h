@@ -32,19 +32,17 @@ public:
     static constexpr int kMaxDepth = 32;
     static constexpr size_t kMaxMarks = 64;
     static constexpr size_t kMaxLongBytes = 4096;
+    static constexpr size_t kMaxAttributeWrites = 100000;
 
     // Asked for each item appended to a list; returning true means the caller has taken the
     // item over and the list does not keep it. Lets an importer sum millions of traces as they
     // stream by instead of holding them.
     using AppendFilter = std::function<bool(const Value& list, const Value& item)>;
-    // Told that the input before the given offset will not be read again (to drop mapped pages).
-    using ReleaseHook = std::function<void(size_t upTo)>;
     using Scratch = std::array<Value, 4>;
 
     PickleReader(std::string_view data, std::string fileName);
 
     void setAppendFilter(AppendFilter filter) { m_appendFilter = std::move(filter); }
-    void setReleaseHook(ReleaseHook hook) { m_release = std::move(hook); }
 
     Value read(); // runs to STOP; the whole input must be consumed
 
@@ -121,9 +119,9 @@ private:
     std::vector<Value> m_stack;
     std::vector<size_t> m_marks;
     std::optional<PickleMemo> m_memo;
+    std::optional<Value> m_emptyTuple;
+    size_t m_attributeWrites = 0;
     AppendFilter m_appendFilter;
-    ReleaseHook m_release;
-    size_t m_released = 0;
     std::vector<std::string> m_strings;
     std::vector<TupleRec> m_tuples;
     std::vector<Value> m_tupleItems;

@@ -5,6 +5,7 @@
 #include "picklereader.h"
 
 #include <cctype>
+#include <set>
 #include <unordered_map>
 
 namespace hs {
@@ -94,11 +95,16 @@ public:
 private:
     void decodeTrace(const Value& trace, uint64_t containerPos)
     {
-        const uint64_t pos = m_reader.tuplePos(trace).value_or(containerPos);
-        if (!isTuple(trace.kind))
+        const uint64_t pos = trace.kind == Kind::List
+                                 ? m_reader.containerPos(trace)
+                                 : m_reader.tuplePos(trace).value_or(containerPos);
+        // Python only unpacks a trace, so a hand-made list works as well as a tuple.
+        if (!isTuple(trace.kind) && trace.kind != Kind::List)
             m_reader.failAt(pos, "a trace is not a tuple");
         PickleReader::Scratch scratch;
-        const auto t = m_reader.items(trace, scratch);
+        const auto t = trace.kind == Kind::List
+                           ? std::span<const Value>(m_reader.containerItems(trace))
+                           : m_reader.items(trace, scratch);
         if (t.size() != 3 && t.size() != 4)
             m_reader.failAt(pos, "a trace is not (domain, size, traceback[, total_nframe])");
         if (m_result.arity == 0)
@@ -159,9 +165,12 @@ private:
             PickleReader::Scratch scratch;
             const Value& f = frames[i];
             const auto fl = m_reader.items(f, scratch);
+            const uint64_t framePos = m_reader.tuplePos(f).value_or(pos);
+            if (fl.size() == 2 && fl[0].kind == Kind::Str &&
+                (fl[1].kind == Kind::UInt64 || fl[1].kind == Kind::BigInt))
+                m_reader.failAt(framePos, "a line number does not fit in 64 bits");
             if (fl.size() != 2 || fl[0].kind != Kind::Str || !isInt(fl[1]))
-                m_reader.failAt(m_reader.tuplePos(f).value_or(pos),
-                                "a frame is not (filename, lineno)");
+                m_reader.failAt(framePos, "a frame is not (filename, lineno)");
             Frame frame;
             frame.file = fileOf(fl[0]);
             frame.line = fl[1].num;
@@ -250,8 +259,6 @@ uint32_t TracemallocImporter::import(std::string_view data, const std::string& f
     SnapshotDecoder decoder(reader, builder);
     reader.setAppendFilter(
         [&decoder](const Value& list, const Value& item) { return decoder.take(list, item); });
-    if (options.releaseInput)
-        reader.setReleaseHook(options.releaseInput);
     const Value root = reader.read();
     const auto& snapshot =
         expectObject(reader, root, pickle::AllowedGlobal::Snapshot, 0, "no Snapshot object");
@@ -271,12 +278,17 @@ uint32_t TracemallocImporter::import(std::string_view data, const std::string& f
     rec.kind = "tracemalloc";
     rec.sourceName = fileName;
     rec.sourceSize = data.size();
+    std::set<std::string_view> unknown;
     for (const auto& [key, value] : snapshot.attributes) {
         const std::string_view name = reader.str(key);
-        if (name != "traces" && name != "traceback_limit")
+        if (name != "traces" && name != "traceback_limit" && unknown.insert(name).second &&
+            unknown.size() <= 10)
             rec.warnings.push_back("ignored an unknown Snapshot attribute '" + std::string(name) +
                                    "'");
     }
+    if (unknown.size() > 10)
+        rec.warnings.push_back("ignored " + std::to_string(unknown.size() - 10) +
+                               " more unknown Snapshot attributes");
     const uint32_t recording = builder.addRecording(std::move(rec));
 
     decoder.decodeContainer(*list);

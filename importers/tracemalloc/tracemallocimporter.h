@@ -2,7 +2,6 @@
 
 #include "profilebuilder.h"
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,8 +19,6 @@ public:
         // Python's Traceback order for ties; by default inferred from the file (3.6: most recent
         // first). Protocol-4 dumps cannot tell 3.6 from 3.7, see inferOrder().
         std::optional<TracebackOrder> order;
-        // Called with offsets below which the input will not be read again.
-        std::function<void(size_t upTo)> releaseInput;
     };
 
     // True when the bytes start like a pickle that could hold a snapshot.

@@ -110,6 +110,9 @@ void TestPickleReader::accepts_data()
         << snapshot(list(trace(2)), str("note") + str("hello")) << 2ll << 1ll;
     QTest::newRow("lone surrogate in a filename")
         << snapshot(list(trace(2, "caf\xed\xb3\xa9.py"))) << 2ll << 1ll;
+    QTest::newRow("a trace as a list")
+        << snapshot(list(QByteArray("(K\x00K\x07", 5) + frame("a.py", 1) + char(0x85) + "l")) << 7ll
+        << 1ll;
 }
 
 void TestPickleReader::accepts()
@@ -251,6 +254,28 @@ void TestPickleReader::refuses_data()
     QTest::newRow("frame is not (filename, lineno)")
         << snapshot(list(QByteArray("K\x00K\x01K\x01", 6) + char(0x85) + char(0x85) + char(0x87)))
         << "a frame is not";
+    QTest::newRow("line number past 2^63")
+        << snapshot(list(QByteArray("K\x00K\x01", 4) + str("a.py") +
+                         QByteArray("\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x80\x00", 11) +
+                         char(0x86) + char(0x85) + char(0x87)))
+        << "a line number does not fit in 64 bits";
+    QTest::newRow("BUILD repeated to amplify a dict")
+        << p4 + global("tracemalloc", "Snapshot") + ")" + char(0x81) + "}" + char(0x94) + "(" +
+               [] {
+                   QByteArray keys;
+                   for (int i = 0; i < 1000; ++i)
+                       keys += str("k" + QByteArray::number(i)) + "N";
+                   return keys;
+               }() +
+               "u0" +
+               [] {
+                   QByteArray builds;
+                   for (int i = 0; i < 101; ++i)
+                       builds += QByteArray("h\x00" "b", 3);
+                   return builds;
+               }() +
+               "."
+        << "more than 100000 attributes";
     QTest::newRow("second trace has a str size")
         << snapshot(list(trace(1) + QByteArray("K\x00", 2) + str("x") + frame("a.py", 1) +
                          char(0x85) + char(0x87)))

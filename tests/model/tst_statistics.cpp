@@ -2,6 +2,7 @@
 // cumulative counting of repeated frames, Python's tie order in both Traceback orders, and
 // groups that appear or vanish between snapshots.
 
+#include "hserror.h"
 #include "profilebuilder.h"
 #include "statistics.h"
 
@@ -63,6 +64,7 @@ private slots:
     void statistics();
     void compare_data();
     void compare();
+    void differenceBeyond64Bits();
 };
 
 void TestStatistics::statistics_data()
@@ -145,6 +147,18 @@ void TestStatistics::compare()
     const ProfileData a = profile(older);
     const ProfileData b = profile(newer);
     QCOMPARE(render(compareStatistics(a, 0, b, 0, GroupBy(by), false), true), expected);
+}
+
+void TestStatistics::differenceBeyond64Bits()
+{
+    // Python's ints have no limit; heapscope refuses rather than print a wrapped number.
+    const ProfileData none = profile({});
+    const ProfileData huge = profile({"9300000000000000000;1;a:1"});
+    QCOMPARE(computeStatistics(huge, 0, GroupBy::Lineno, false).at(0).size,
+             9300000000000000000ull);
+    QVERIFY_THROWS_EXCEPTION(hs::Error,
+                             compareStatistics(none, 0, huge, 0, GroupBy::Lineno, false));
+    QCOMPARE(compareStatistics(huge, 0, huge, 0, GroupBy::Lineno, false).at(0).sizeDiff, 0);
 }
 
 QTEST_GUILESS_MAIN(TestStatistics)
