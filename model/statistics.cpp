@@ -188,24 +188,24 @@ std::vector<StatRow> compareStatistics(const ProfileData& olderData, uint32_t ol
     std::vector<StatRow> rows = groupedRows(newerData, newer, by, cumulative);
     std::unordered_map<std::string, uint32_t> newIndex;
     newIndex.reserve(rows.size());
-    for (uint32_t i = 0; i < rows.size(); ++i) {
-        rows[i].sizeDiff = signedDiff(rows[i].size, 0);
-        rows[i].countDiff = signedDiff(rows[i].count, 0);
+    for (uint32_t i = 0; i < rows.size(); ++i)
         newIndex.emplace(keyString(rows[i]), i);
-    }
+    // Sizes of the older snapshot per row of `rows` (0 where the group is new).
+    std::vector<std::pair<uint64_t, uint64_t>> olderCosts(rows.size(), {0, 0});
     for (auto& o : oldRows) {
         auto it = newIndex.find(keyString(o));
         if (it != newIndex.end()) {
-            StatRow& r = rows[it->second];
-            r.sizeDiff = signedDiff(r.size, o.size);
-            r.countDiff = signedDiff(r.count, o.count);
+            olderCosts[it->second] = {o.size, o.count};
         } else {
             StatRow gone;
             gone.frames = std::move(o.frames);
-            gone.sizeDiff = signedDiff(0, o.size);
-            gone.countDiff = signedDiff(0, o.count);
             rows.push_back(std::move(gone));
+            olderCosts.emplace_back(o.size, o.count);
         }
+    }
+    for (size_t i = 0; i < rows.size(); ++i) {
+        rows[i].sizeDiff = signedDiff(rows[i].size, olderCosts[i].first);
+        rows[i].countDiff = signedDiff(rows[i].count, olderCosts[i].second);
     }
     const TracebackOrder order = newerData.snapshots[newer].info.order;
     std::sort(rows.begin(), rows.end(), [order](const StatRow& a, const StatRow& b) {
