@@ -1,8 +1,10 @@
 #include "commandline.h"
+#include "inputfile.h"
 #include "storewriter.h"
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -31,10 +33,27 @@ int summarise(const std::vector<std::string>& files)
     return rc;
 }
 
+// A mapped input that shrinks under us (rewritten by another program) raises SIGBUS on the
+// lost pages: say so and stop cleanly instead of crashing.
+extern "C" void onBusError(int)
+{
+    const char* temp = hs::StoreWriter::activeTempFile();
+    if (temp[0] != '\0')
+        ::unlink(temp);
+    const char* path = hs::InputFile::lastMappedPath();
+    const char prefix[] = "heapscope: ";
+    const char suffix[] = ": the file changed while it was being read\n";
+    [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, prefix, sizeof prefix - 1);
+    ignored = ::write(STDERR_FILENO, path, std::strlen(path));
+    ignored = ::write(STDERR_FILENO, suffix, sizeof suffix - 1);
+    ::_exit(hs::CommandLine::InputError);
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    std::signal(SIGBUS, onBusError);
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
     std::signal(SIGHUP, onSignal);

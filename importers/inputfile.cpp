@@ -5,12 +5,15 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace hs {
 
 namespace {
+
+char g_lastMapped[4096] = {0};
 
 class Descriptor
 {
@@ -41,18 +44,29 @@ InputFile::InputFile(const std::string& path)
         throw Error(path + ": cannot read: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode))
         throw Error(path + ": not a regular file");
-    const auto expected = static_cast<size_t>(st.st_size);
-    m_data = std::make_unique_for_overwrite<char[]>(expected + 1);
-    while (m_size < expected) {
-        const ssize_t n = ::read(fd.get(), m_data.get() + m_size, expected - m_size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            throw Error(path + ": cannot read: " + std::strerror(errno));
-        if (n == 0)
-            break; // the file shrank while being read: parse what there is
-        m_size += static_cast<size_t>(n);
+    m_size = static_cast<size_t>(st.st_size);
+    if (m_size == 0)
+        return;
+    // Populated up front: one pass over the page cache instead of a fault per page.
+    m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+    if (m_data == MAP_FAILED) {
+        m_data = nullptr;
+        throw Error(path + ": cannot map: " + std::strerror(errno));
     }
+    const size_t n = std::min(path.size(), sizeof g_lastMapped - 1);
+    std::memcpy(g_lastMapped, path.data(), n);
+    g_lastMapped[n] = '\0';
+}
+
+InputFile::~InputFile()
+{
+    if (m_data)
+        ::munmap(m_data, m_size);
+}
+
+const char* InputFile::lastMappedPath()
+{
+    return g_lastMapped;
 }
 
 } // namespace hs

@@ -1,22 +1,28 @@
 #pragma once
 
-#include <memory>
 #include <string>
 #include <string_view>
 
 namespace hs {
 
-// A whole input file read into memory, read-only. Reading (not mapping) means a file that is
-// rewritten or truncated while it is being imported gives a parse error, never a SIGBUS.
+// A whole input file mapped read-only: the input is never modified and never copied. If the
+// file is truncated while mapped, reading the lost pages raises SIGBUS; the application's
+// handler reports lastMappedPath() as changed while being read (see app/main.cpp).
 class InputFile
 {
 public:
     explicit InputFile(const std::string& path); // throws hs::Error naming the file
+    ~InputFile();
+    InputFile(const InputFile&) = delete;
+    InputFile& operator=(const InputFile&) = delete;
 
-    std::string_view bytes() const { return {m_data.get(), m_size}; }
+    std::string_view bytes() const { return {static_cast<const char*>(m_data), m_size}; }
+
+    // The path of the file mapped last; a static, always NUL-terminated buffer.
+    static const char* lastMappedPath();
 
 private:
-    std::unique_ptr<char[]> m_data;
+    void* m_data = nullptr;
     size_t m_size = 0;
 };
 

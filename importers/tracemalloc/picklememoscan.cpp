@@ -63,6 +63,40 @@ uint64_t readLe(std::string_view data, size_t pos, size_t n)
     return v;
 }
 
+// The opcodes of a typical trace, "MARK int int GET int TUPLE" or "int int GET TUPLE3": steps
+// over them at once (as stepping one by one would) and returns the GET's index.
+bool skipTrace(std::string_view data, size_t& pos, uint64_t& index)
+{
+    const auto* p = reinterpret_cast<const unsigned char*>(data.data()) + pos;
+    const auto* end = reinterpret_cast<const unsigned char*>(data.data()) + data.size();
+    const auto skipInt = [&] {
+        const size_t n = end - p < 1 ? 0 : *p == 'K' ? 2 : *p == 'M' ? 3 : *p == 'J' ? 5 : 0;
+        if (n == 0 || static_cast<size_t>(end - p) < n)
+            return false;
+        p += n;
+        return true;
+    };
+    const bool marked = *p == '(';
+    p += marked;
+    if (!skipInt() || !skipInt() || end - p < 2)
+        return false;
+    if (p[0] == 'h') {
+        index = p[1];
+        p += 2;
+    } else if (p[0] == 'j' && end - p >= 5) {
+        index = readLe(
+            data, static_cast<size_t>(p + 1 - reinterpret_cast<const unsigned char*>(data.data())),
+            4);
+        p += 5;
+    } else {
+        return false;
+    }
+    if (marked ? !skipInt() || p == end || *p != 't' : p == end || *p != 0x87)
+        return false;
+    pos = static_cast<size_t>(p + 1 - reinterpret_cast<const unsigned char*>(data.data()));
+    return true;
+}
+
 } // namespace
 
 PickleMemoScan::PickleMemoScan(std::string_view data, std::stop_token stop)
@@ -83,6 +117,11 @@ void PickleMemoScan::scan(std::string_view data, const std::stop_token& stop)
     for (size_t ops = 0; pos < data.size(); ++ops) {
         if (ops % 65536 == 0 && stop.stop_requested())
             return;
+        uint64_t traceIndex;
+        if ((data[pos] == '(' || data[pos] == 'K') && skipTrace(data, pos, traceIndex)) {
+            mark(traceIndex);
+            continue;
+        }
         const auto op = static_cast<unsigned char>(data[pos++]);
         const OpShape shape = kShapes.shapes[op];
         switch (shape.arg) {

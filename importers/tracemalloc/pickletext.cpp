@@ -1,6 +1,7 @@
 #include "pickletext.h"
 
 #include <cstdint>
+#include <cstring>
 
 namespace hs::pickle {
 
@@ -173,6 +174,94 @@ bool decodeEscapedString(std::string_view in, std::string& out)
         }
     }
     return true;
+}
+
+Value intValue(int64_t v)
+{
+    return Value{Kind::Int, 0, 0, 0, v};
+}
+
+Value decodeLong(const unsigned char* b, size_t n)
+{
+    // Little-endian two's complement; drop redundant sign bytes first.
+    while (n > 1 &&
+           ((b[n - 1] == 0x00 && !(b[n - 2] & 0x80)) || (b[n - 1] == 0xFF && (b[n - 2] & 0x80))))
+        --n;
+    if (n == 0)
+        return intValue(0);
+    if (n <= 8) {
+        uint64_t u = 0;
+        for (size_t i = 0; i < n; ++i)
+            u |= static_cast<uint64_t>(b[i]) << (8 * i);
+        if (n < 8 && (b[n - 1] & 0x80))
+            u |= ~uint64_t(0) << (8 * n);
+        return intValue(static_cast<int64_t>(u));
+    }
+    if (n == 9 && b[8] == 0) {
+        uint64_t u = 0;
+        for (size_t i = 0; i < 8; ++i)
+            u |= static_cast<uint64_t>(b[i]) << (8 * i);
+        return Value{Kind::UInt64, 0, 0, 0, static_cast<int64_t>(u)};
+    }
+    return Value{Kind::BigInt, 0, 0, 0, 0};
+}
+
+Value parseTextInt(std::string_view text)
+{
+    // int(text, 0) as Python's protocol-0 reader uses it: sign, 0x/0o/0b, underscores, spaces.
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r'))
+        text.remove_suffix(1);
+    bool negative = false;
+    if (!text.empty() && (text.front() == '-' || text.front() == '+')) {
+        negative = text.front() == '-';
+        text.remove_prefix(1);
+    }
+    int base = 10;
+    if (text.size() > 2 && text[0] == '0' && std::strchr("xXoObB", text[1])) {
+        base = (text[1] == 'x' || text[1] == 'X') ? 16 : (text[1] == 'o' || text[1] == 'O') ? 8 : 2;
+        text.remove_prefix(2);
+        if (!text.empty() && text.front() == '_')
+            text.remove_prefix(1);
+    }
+    if (text.empty())
+        throw Refusal{"malformed integer"};
+    uint64_t value = 0;
+    bool big = false, lastUnderscore = true;
+    for (const char c : text) {
+        if (c == '_') {
+            if (lastUnderscore)
+                throw Refusal{"malformed integer"};
+            lastUnderscore = true;
+            continue;
+        }
+        int d = (c >= '0' && c <= '9')   ? c - '0'
+                : (c >= 'a' && c <= 'z') ? c - 'a' + 10
+                : (c >= 'A' && c <= 'Z') ? c - 'A' + 10
+                                         : 99;
+        if (d >= base)
+            throw Refusal{"malformed integer"};
+        lastUnderscore = false;
+        if (!big)
+            big = __builtin_mul_overflow(value, static_cast<uint64_t>(base), &value) ||
+                  __builtin_add_overflow(value, static_cast<uint64_t>(d), &value);
+    }
+    if (lastUnderscore)
+        throw Refusal{"malformed integer"};
+    if (base == 10 && text.size() > 1 && text[0] == '0' && value != 0)
+        throw Refusal{"malformed integer (leading zero)"};
+    if (big)
+        return Value{Kind::BigInt, 0, 0, 0, 0};
+    constexpr uint64_t kMinMagnitude = uint64_t(1) << 63; // |INT64_MIN|
+    if (negative) {
+        if (value > kMinMagnitude)
+            return Value{Kind::BigInt, 0, 0, 0, 0};
+        return intValue(value == kMinMagnitude ? INT64_MIN : -static_cast<int64_t>(value));
+    }
+    if (value > static_cast<uint64_t>(INT64_MAX))
+        return Value{Kind::UInt64, 0, 0, 0, static_cast<int64_t>(value)};
+    return intValue(static_cast<int64_t>(value));
 }
 
 } // namespace hs::pickle

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "picklevalue.h"
+
 #include <string>
 #include <string_view>
 
@@ -19,5 +21,14 @@ bool decodeRawUnicodeEscape(std::string_view in, std::string& out);
 // Protocol 0 STRING argument without its quotes (Python 2 repr escapes). Returns false on a
 // malformed escape.
 bool decodeEscapedString(std::string_view in, std::string& out);
+
+Value intValue(int64_t v);
+
+// LONG1/LONG4 payload: little-endian two's complement.
+Value decodeLong(const unsigned char* bytes, size_t n);
+
+// int(text, 0) as Python's protocol-0 reader applies it to INT and LONG arguments. Throws
+// Refusal on malformed text.
+Value parseTextInt(std::string_view text);
 
 } // namespace hs::pickle

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace hs::pickle {
 
@@ -34,6 +35,11 @@ inline bool isTuple(Kind k)
            k == Kind::TraceTuple4;
 }
 
+inline bool isContainer(Kind k)
+{
+    return k == Kind::List || k == Kind::Dict || k == Kind::Set || k == Kind::FrozenSet;
+}
+
 // The only globals a tracemalloc snapshot needs. Anything else is refused when it is named.
 enum class AllowedGlobal : uint32_t
 {
@@ -55,5 +61,11 @@ struct Value
 };
 
 static_assert(sizeof(Value) == 16);
+
+// Thrown inside the reader's parts for input they refuse; the reader adds file and offset.
+struct Refusal
+{
+    std::string reason;
+};
 
 } // namespace hs::pickle

@@ -14,6 +14,7 @@ namespace {
 
 using pickle::isTuple;
 using pickle::Kind;
+using pickle::PickleHeap;
 using pickle::PickleReader;
 using pickle::Value;
 
@@ -29,7 +30,7 @@ class SnapshotDecoder
 {
 public:
     SnapshotDecoder(const PickleReader& reader, ProfileBuilder& builder)
-        : m_reader(reader), m_builder(builder)
+        : m_reader(reader), m_heap(reader.heap()), m_builder(builder)
     {}
 
     // The append filter: takes over inline (well-formed, domain 0) traces of the first list.
@@ -48,10 +49,10 @@ public:
         const auto size = static_cast<uint64_t>(item.num);
         if (__builtin_add_overflow(m_streamedSize, size, &m_streamedSize) ||
             m_streamedSize > INT64_MAX)
-            m_reader.failAt(m_reader.containerPos(list),
+            m_reader.failAt(m_heap.containerPos(list),
                             "the trace sizes add up to more than 2^63 bytes");
         if (t.count++ == 0)
-            t.frames = static_cast<uint32_t>(m_reader.pooledTupleSize(item.ref));
+            t.frames = static_cast<uint32_t>(m_heap.pooledTupleSize(item.ref));
         t.size += size;
         t.truncated += item.kind == Kind::TraceTuple4 && item.aux > t.frames;
         m_streamedArity = item.kind == Kind::TraceTuple3 ? 3 : 4;
@@ -63,7 +64,7 @@ public:
     {
         const bool isList = container.kind == Kind::List;
         const uint64_t pos =
-            isList ? m_reader.containerPos(container) : m_reader.tuplePos(container).value_or(0);
+            isList ? m_heap.containerPos(container) : m_heap.tuplePos(container).value_or(0);
         if (isList && container.ref == m_streamedList) {
             m_result.arity = m_streamedArity;
             for (uint32_t ref = 0; ref < m_byTuple.size(); ++ref) {
@@ -73,9 +74,9 @@ public:
                             t.size, t.count, t.truncated, pos);
             }
         }
-        PickleReader::Scratch scratch;
-        const auto items = isList ? std::span<const Value>(m_reader.containerItems(container))
-                                  : m_reader.items(container, scratch);
+        PickleHeap::Scratch scratch;
+        const auto items = isList ? std::span<const Value>(m_heap.containerItems(container))
+                                  : m_heap.items(container, scratch);
         for (const Value& item : items)
             decodeTrace(item, pos);
     }
@@ -96,15 +97,15 @@ private:
     void decodeTrace(const Value& trace, uint64_t containerPos)
     {
         const uint64_t pos = trace.kind == Kind::List
-                                 ? m_reader.containerPos(trace)
-                                 : m_reader.tuplePos(trace).value_or(containerPos);
+                                 ? m_heap.containerPos(trace)
+                                 : m_heap.tuplePos(trace).value_or(containerPos);
         // Python only unpacks a trace, so a hand-made list works as well as a tuple.
         if (!isTuple(trace.kind) && trace.kind != Kind::List)
             m_reader.failAt(pos, "a trace is not a tuple");
-        PickleReader::Scratch scratch;
+        PickleHeap::Scratch scratch;
         const auto t = trace.kind == Kind::List
-                           ? std::span<const Value>(m_reader.containerItems(trace))
-                           : m_reader.items(trace, scratch);
+                           ? std::span<const Value>(m_heap.containerItems(trace))
+                           : m_heap.items(trace, scratch);
         if (t.size() != 3 && t.size() != 4)
             m_reader.failAt(pos, "a trace is not (domain, size, traceback[, total_nframe])");
         if (m_result.arity == 0)
@@ -154,18 +155,18 @@ private:
         auto& cached = m_stackOfTuple[traceback.ref];
         if (cached.first != kNoIndex)
             return cached;
-        const uint64_t pos = m_reader.tuplePos(traceback).value_or(tracePos);
-        PickleReader::Scratch unused;
-        const auto frames = m_reader.items(traceback, unused);
+        const uint64_t pos = m_heap.tuplePos(traceback).value_or(tracePos);
+        PickleHeap::Scratch unused;
+        const auto frames = m_heap.items(traceback, unused);
         if (frames.empty())
             m_reader.failAt(pos, "a traceback has no frames");
         // The file lists the most recent frame first; the trie starts at the oldest.
         uint32_t parent = kNoIndex;
         for (size_t i = frames.size(); i-- > 0;) {
-            PickleReader::Scratch scratch;
+            PickleHeap::Scratch scratch;
             const Value& f = frames[i];
-            const auto fl = m_reader.items(f, scratch);
-            const uint64_t framePos = m_reader.tuplePos(f).value_or(pos);
+            const auto fl = m_heap.items(f, scratch);
+            const uint64_t framePos = m_heap.tuplePos(f).value_or(pos);
             if (fl.size() == 2 && fl[0].kind == Kind::Str &&
                 (fl[1].kind == Kind::UInt64 || fl[1].kind == Kind::BigInt))
                 m_reader.failAt(framePos, "a line number does not fit in 64 bits");
@@ -184,11 +185,12 @@ private:
     {
         auto [it, inserted] = m_fileOfString.try_emplace(s.ref, kNoIndex);
         if (inserted)
-            it->second = m_builder.internString(m_reader.str(s));
+            it->second = m_builder.internString(m_heap.str(s));
         return it->second;
     }
 
     const PickleReader& m_reader;
+    const pickle::PickleHeap& m_heap;
     ProfileBuilder& m_builder;
     std::vector<std::pair<uint32_t, size_t>> m_stackOfTuple;
     std::unordered_map<uint32_t, uint32_t> m_fileOfString;
@@ -206,12 +208,13 @@ private:
     Sums m_result;
 };
 
-const PickleReader::Object& expectObject(const PickleReader& r, const Value& v,
-                                         pickle::AllowedGlobal cls, uint64_t pos, const char* what)
+const pickle::PickleHeap::Object& expectObject(const PickleReader& r, const Value& v,
+                                               pickle::AllowedGlobal cls, uint64_t pos,
+                                               const char* what)
 {
-    if (v.kind != Kind::Object || r.object(v).cls != cls)
+    if (v.kind != Kind::Object || r.heap().object(v).cls != cls)
         r.failAt(pos, std::string("not a tracemalloc snapshot: ") + what);
-    return r.object(v);
+    return r.heap().object(v);
 }
 
 std::string pythonGeneration(int protocol, int arity)
@@ -262,13 +265,13 @@ uint32_t TracemallocImporter::import(std::string_view data, const std::string& f
     const Value root = reader.read();
     const auto& snapshot =
         expectObject(reader, root, pickle::AllowedGlobal::Snapshot, 0, "no Snapshot object");
-    const Value* traces = reader.attribute(snapshot, "traces");
-    const Value* limit = reader.attribute(snapshot, "traceback_limit");
+    const Value* traces = reader.heap().attribute(snapshot, "traces");
+    const Value* limit = reader.heap().attribute(snapshot, "traceback_limit");
     if (!traces || !limit)
         reader.failAt(snapshot.pos, "the Snapshot has no 'traces' or no 'traceback_limit'");
     const auto& tracesObj = expectObject(reader, *traces, pickle::AllowedGlobal::Traces,
                                          snapshot.pos, "'traces' is not a _Traces object");
-    const Value* list = reader.attribute(tracesObj, "_traces");
+    const Value* list = reader.heap().attribute(tracesObj, "_traces");
     if (!list || (list->kind != Kind::List && list->kind != Kind::Tuple))
         reader.failAt(tracesObj.pos, "the trace container is not a list or tuple");
     if (!isInt(*limit) || limit->num < 0)
@@ -280,7 +283,7 @@ uint32_t TracemallocImporter::import(std::string_view data, const std::string& f
     rec.sourceSize = data.size();
     std::set<std::string_view> unknown;
     for (const auto& [key, value] : snapshot.attributes) {
-        const std::string_view name = reader.str(key);
+        const std::string_view name = reader.heap().str(key);
         if (name != "traces" && name != "traceback_limit" && unknown.insert(name).second &&
             unknown.size() <= 10)
             rec.warnings.push_back("ignored an unknown Snapshot attribute '" + std::string(name) +
