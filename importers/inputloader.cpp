@@ -34,8 +34,14 @@ const char* InputLoader::formatName(InputFormat format)
 
 InputFormat InputLoader::detectFile(const std::string& path)
 {
-    const InputFile file(path);
-    return detect(file.bytes().substr(0, 64));
+    // The first bytes are enough; an unreadable file is reported by the loader proper.
+    char head[64];
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f)
+        return InputFormat::Unknown;
+    const size_t n = std::fread(head, 1, sizeof head, f);
+    std::fclose(f);
+    return detect(std::string_view(head, n));
 }
 
 void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,

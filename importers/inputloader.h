@@ -27,7 +27,7 @@ public:
 
     static InputFormat detect(std::string_view head);
     static const char* formatName(InputFormat format);
-    static InputFormat detectFile(const std::string& path); // throws if it cannot be read
+    static InputFormat detectFile(const std::string& path); // Unknown if it cannot be read
 
     // Adds a raw input (not a .heapscope file) to the builder.
     static void importRaw(const std::string& path, ProfileBuilder& builder, const Options& options);

@@ -25,10 +25,11 @@ uint32_t ProfileBuilder::internString(std::string_view value)
 
 uint32_t ProfileBuilder::internFrame(const Frame& frame)
 {
-    uint64_t h = seededhash::combine(seededhash::seed(), frame.file);
-    h = seededhash::combine(h, static_cast<uint64_t>(frame.line));
-    h = seededhash::combine(h, frame.function);
-    h = seededhash::combine(h, frame.module);
+    // Only the line is chosen freely by an input; it goes through the seeded mix, the ids
+    // (assigned here, in order) are spread by odd multipliers. FlatHashMap mixes the sum again.
+    const uint64_t h = seededhash::mix(static_cast<uint64_t>(frame.line) ^ seededhash::seed()) ^
+                       frame.file * 0x9E3779B97F4A7C15ull ^ frame.function * 0xC2B2AE3D27D4EB4Full ^
+                       frame.module * 0x165667B19E3779F9ull;
     checkRoom(m_data.frames.size(), "frames");
     const auto next = static_cast<uint32_t>(m_data.frames.size());
     const uint32_t id = m_frameIds.findOrInsertHashed(h, next, [&](uint32_t existing) {
