@@ -1,86 +1,69 @@
 #include "picklememo.h"
 
+#include <algorithm>
+
 namespace hs::pickle {
 
-PickleMemo::PickleMemo(std::string_view data)
+namespace {
+bool droppable(Kind k)
 {
-    m_provisional.reserve(std::min<size_t>(data.size() / 16, size_t(1) << 26));
-    try {
-        m_thread = std::jthread([this, data](std::stop_token stop) {
-            try {
-                m_scan.emplace(data, stop);
-                m_scanned.store(true, std::memory_order_release);
-            } catch (...) {
-                // Without the scan the memo simply keeps every value.
-            }
-        });
-    } catch (const std::system_error&) {
-        // No thread to be had: keep every value.
-    }
+    return k == Kind::PairTuple || k == Kind::TraceTuple3 || k == Kind::TraceTuple4;
 }
+} // namespace
 
-PickleMemo::~PickleMemo() = default;
+PickleMemo::PickleMemo(bool keepAll, size_t expectedEntries) : m_keepAll(keepAll)
+{
+    m_dense.reserve(std::min<size_t>(expectedEntries, size_t(1) << 26));
+}
 
 void PickleMemo::put(uint64_t index, const Value& value)
 {
-    if (index == m_dense) {
-        ++m_dense;
-        while (!m_above.empty() && m_above.erase(m_dense))
-            ++m_dense;
-    } else if (index > m_dense) {
-        m_above.insert(index); // a huge index costs one entry, not a huge array
-    }
-    if (!m_compacted && m_scanned.load(std::memory_order_acquire))
-        compact();
-    if (!m_compacted) {
-        if (index < m_provisional.size()) {
-            m_provisional[index] = value;
-        } else if (index == m_provisional.size()) {
-            m_provisional.push_back(value);
-            if (!m_sparse.empty())
-                m_sparse.erase(index); // sparse keys stay beyond the dense part
+    const bool keep = m_keepAll || !droppable(value.kind);
+    if (index < m_dense.size()) {
+        uint32_t& slot = m_dense[index];
+        if (!keep) {
+            slot = kDropped;
+        } else if (slot != kDropped) {
+            m_values[slot] = value;
         } else {
-            m_sparse[index] = value;
+            slot = static_cast<uint32_t>(m_values.size());
+            m_values.push_back(value);
         }
         return;
     }
-    const int64_t slot = m_scan->slot(index);
-    if (slot >= 0)
-        m_slots[static_cast<size_t>(slot)] = value;
-    else if (slot == PickleMemoScan::kLarge)
-        m_sparse[index] = value;
+    if (index > m_dense.size() || m_values.size() >= kDropped) {
+        m_sparse[index] = value; // a huge index costs one entry, not a huge array
+        return;
+    }
+    m_dense.push_back(keep ? static_cast<uint32_t>(m_values.size()) : kDropped);
+    if (keep)
+        m_values.push_back(value);
+    // Keys set earlier beyond the dense part join it once the gap before them is filled.
+    while (!m_sparse.empty()) {
+        const auto it = m_sparse.find(index);
+        if (it == m_sparse.end()) {
+            const auto next = m_sparse.find(m_dense.size());
+            if (next == m_sparse.end())
+                break;
+            m_dense.push_back(static_cast<uint32_t>(m_values.size()));
+            m_values.push_back(next->second);
+            m_sparse.erase(next);
+        } else {
+            m_sparse.erase(it); // this put replaced it
+        }
+    }
 }
 
 const Value* PickleMemo::find(uint64_t index) const
 {
-    if (!m_compacted) {
-        if (index < m_provisional.size())
-            return &m_provisional[index];
-    } else if (const int64_t slot = m_scan->slot(index); slot >= 0) {
-        const Value& v = m_slots[static_cast<size_t>(slot)];
-        return v.depth == kUnset ? nullptr : &v;
-    } else if (slot == PickleMemoScan::kNotRead) {
-        return nullptr;
+    if (index < m_dense.size()) {
+        const uint32_t slot = m_dense[index];
+        if (slot == kDropped)
+            throw NeedsFullMemo{};
+        return &m_values[slot];
     }
     const auto it = m_sparse.find(index);
     return it == m_sparse.end() ? nullptr : &it->second;
-}
-
-void PickleMemo::compact()
-{
-    m_slots.assign(m_scan->slotCount(), Value{Kind::None, kUnset, 0, 0, 0});
-    for (uint64_t i = 0; i < m_provisional.size(); ++i) {
-        if (const int64_t slot = m_scan->slot(i); slot >= 0)
-            m_slots[static_cast<size_t>(slot)] = m_provisional[i];
-    }
-    for (auto it = m_sparse.begin(); it != m_sparse.end();) {
-        const int64_t slot = m_scan->slot(it->first);
-        if (slot >= 0)
-            m_slots[static_cast<size_t>(slot)] = it->second;
-        it = slot == PickleMemoScan::kLarge ? std::next(it) : m_sparse.erase(it);
-    }
-    std::vector<Value>().swap(m_provisional);
-    m_compacted = true;
 }
 
 } // namespace hs::pickle

@@ -1,58 +1,39 @@
 #pragma once
 
-#include "picklememoscan.h"
 #include "picklevalue.h"
 
-#include <atomic>
-#include <optional>
-#include <string_view>
-#include <thread>
+#include <cstdint>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 namespace hs::pickle {
 
-// The unpickler's memo. A snapshot memoises millions of tuples and reads back only a few
-// thousand (its tracebacks and filenames), so values are kept only for the indices the pickle
-// reads. Which those are, a PickleMemoScan finds on a second core while the reader runs; until
-// it is done every value is kept, then the memo compacts itself.
+// The unpickler's memo. A snapshot memoises a tuple for every frame and every trace (millions)
+// and reads back only its tracebacks and file names. So, optimistically, frame and trace values
+// (PairTuple, TraceTuple*) are not kept, only the fact that their index is set; reading one back
+// throws NeedsFullMemo, and the caller reads the pickle again with keepAll. CPython's
+// Snapshot.dump() never reads them back; a hand-made pickle that shares a frame tuple may.
 class PickleMemo
 {
 public:
-    explicit PickleMemo(std::string_view data);
-    ~PickleMemo();
-    PickleMemo(const PickleMemo&) = delete;
-    PickleMemo& operator=(const PickleMemo&) = delete;
+    struct NeedsFullMemo
+    {};
+
+    explicit PickleMemo(bool keepAll, size_t expectedEntries = 0);
 
     // MEMOIZE's index: how many distinct keys are set, as len(memo) in Python.
-    uint64_t nextIndex() const { return m_dense + m_above.size(); }
+    uint64_t nextIndex() const { return m_dense.size() + m_sparse.size(); }
     void put(uint64_t index, const Value& value);
-    const Value* find(uint64_t index) const; // nullptr: never written (or never read back)
-
-    // Blocks until the scan is done; the next put() then compacts. For tests.
-    void waitForScan()
-    {
-        if (m_thread.joinable())
-            m_thread.join();
-    }
+    const Value* find(uint64_t index) const; // nullptr: never written
 
 private:
-    static constexpr uint8_t kUnset = 0xFF; // a Value depth no real value has
+    static constexpr uint32_t kDropped = UINT32_MAX;
 
-    void compact();
-
-    uint64_t m_dense = 0;                 // keys 0 .. m_dense-1 are set
-    std::unordered_set<uint64_t> m_above; // set keys beyond those
-
-    bool m_compacted = false;
-    std::vector<Value> m_provisional;             // before compaction: every value, by index
-    std::vector<Value> m_slots;                   // after: values of read indices, by scan slot
-    std::unordered_map<uint64_t, Value> m_sparse; // indices outside the dense ranges
-
-    std::optional<PickleMemoScan> m_scan;
-    std::atomic<bool> m_scanned{false};
-    std::jthread m_thread; // last: joined before the members it writes are destroyed
+    bool m_keepAll;
+    std::vector<uint32_t> m_dense;                // keys 0..n-1: slot in m_values, or kDropped
+    std::vector<Value> m_values;                  // the values kept
+    std::unordered_map<uint64_t, Value> m_sparse; // keys set beyond the dense part
 };
 
 } // namespace hs::pickle

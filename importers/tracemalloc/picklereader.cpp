@@ -21,10 +21,55 @@ std::string printable(std::string_view s)
     return out;
 }
 
+// Matches an opcode sequence at a byte position without moving the reader, so that the common
+// shapes of a dump can be taken in one step (with exactly the effect of stepping them).
+struct OpcodePattern
+{
+    const unsigned char* p;
+    const unsigned char* end;
+
+    bool op(unsigned char code)
+    {
+        if (p == end || *p != code)
+            return false;
+        ++p;
+        return true;
+    }
+    bool smallInt(int64_t& v)
+    {
+        if (end - p >= 2 && p[0] == BININT1) {
+            v = p[1];
+            p += 2;
+        } else if (end - p >= 3 && p[0] == BININT2) {
+            v = p[1] | p[2] << 8;
+            p += 3;
+        } else if (end - p >= 5 && p[0] == BININT) {
+            v = static_cast<int32_t>(p[1] | p[2] << 8 | p[3] << 16 | uint32_t(p[4]) << 24);
+            p += 5;
+        } else {
+            return false;
+        }
+        return true;
+    }
+    bool get(uint64_t& index)
+    {
+        if (end - p >= 2 && p[0] == BINGET) {
+            index = p[1];
+            p += 2;
+        } else if (end - p >= 5 && p[0] == LONG_BINGET) {
+            index = p[1] | p[2] << 8 | p[3] << 16 | uint64_t(p[4]) << 24;
+            p += 5;
+        } else {
+            return false;
+        }
+        return true;
+    }
+};
+
 } // namespace
 
-PickleReader::PickleReader(std::string_view data, std::string fileName)
-    : m_in(data), m_fileName(std::move(fileName)), m_heap(data.size())
+PickleReader::PickleReader(std::string_view data, std::string fileName, bool keepAllMemo)
+    : m_in(data), m_fileName(std::move(fileName)), m_heap(data.size()), m_keepAllMemo(keepAllMemo)
 {}
 
 Value PickleReader::makeTuple(size_t first)
@@ -198,7 +243,7 @@ void PickleReader::reduce()
 
 Value PickleReader::read()
 {
-    m_memo.emplace(m_in.data());
+    m_memo.emplace(m_keepAllMemo, m_in.data().size() / 16);
     try {
         run();
     } catch (const Refusal& r) {
@@ -224,71 +269,62 @@ void PickleReader::run()
         // Most of a dump is traces of one shape; take those in one go (same effect as stepping).
         if ((op == MARK || op == BININT1) && fastTrace())
             continue;
+        if ((op == BINGET || op == LONG_BINGET) && fastFrame())
+            continue;
         step(op);
     }
 }
 
 bool PickleReader::fastTrace()
 {
-    // "MARK int int GET int TUPLE" (3.9+) or "int int GET TUPLE3" (3.6-3.8), then MEMOIZE:
-    // a domain-0 trace whose traceback was seen before.
+    // "MARK int int GET int TUPLE" (3.9+) or "int int GET TUPLE3" (3.6-3.8): a domain-0 trace
+    // whose traceback was seen before.
     const auto* begin = reinterpret_cast<const unsigned char*>(m_in.data().data());
-    const auto* p = begin + m_opStart;
-    const auto* end = begin + m_in.data().size();
-    const auto smallInt = [&](int64_t& v) {
-        if (end - p >= 2 && p[0] == BININT1) {
-            v = p[1];
-            p += 2;
-        } else if (end - p >= 3 && p[0] == BININT2) {
-            v = p[1] | p[2] << 8;
-            p += 3;
-        } else if (end - p >= 5 && p[0] == BININT) {
-            v = static_cast<int32_t>(p[1] | p[2] << 8 | p[3] << 16 | uint32_t(p[4]) << 24);
-            p += 5;
-        } else {
-            return false;
-        }
-        return true;
-    };
-    const bool marked = *p == MARK;
-    if (marked) {
-        if (m_marks.size() >= kMaxMarks)
-            return false;
-        ++p;
-    }
+    OpcodePattern in{begin + m_opStart, begin + m_in.data().size()};
+    const bool marked = in.op(MARK);
+    if (marked && m_marks.size() >= kMaxMarks)
+        return false;
     int64_t domain, size, nframe = 0;
-    if (!smallInt(domain) || domain != 0 || !smallInt(size) || size < 0 || end - p < 2)
-        return false;
     uint64_t index;
-    if (p[0] == BINGET) {
-        index = p[1];
-        p += 2;
-    } else if (p[0] == LONG_BINGET && end - p >= 5) {
-        index = p[1] | p[2] << 8 | p[3] << 16 | uint64_t(p[4]) << 24;
-        p += 5;
-    } else {
+    if (!in.smallInt(domain) || domain != 0 || !in.smallInt(size) || size < 0 || !in.get(index))
         return false;
-    }
-    const Value* found = m_memo->find(index);
-    if (!found || found->kind != Kind::Tuple || found->depth >= PickleHeap::kMaxDepth)
+    const Value* tb = m_memo->find(index);
+    if (!tb || tb->kind != Kind::Tuple || tb->depth >= PickleHeap::kMaxDepth)
         return false;
-    const Value tb = *found;
-    if (marked) {
-        if (!smallInt(nframe) || nframe < 0 || nframe > UINT16_MAX || p == end || *p != TUPLE)
-            return false;
-    } else if (p == end || *p != TUPLE3) {
+    if (marked ? !in.smallInt(nframe) || nframe < 0 || nframe > UINT16_MAX || !in.op(TUPLE)
+               : !in.op(TUPLE3))
         return false;
-    }
-    ++p;
-    push(Value{marked ? Kind::TraceTuple4 : Kind::TraceTuple3, static_cast<uint8_t>(tb.depth + 1),
-               static_cast<uint16_t>(nframe), tb.ref, size});
-    m_in.setPos(static_cast<size_t>(p - begin));
-    if (p != end && *p == MEMOIZE) {
-        m_opStart = m_in.pos();
+    push(Value{marked ? Kind::TraceTuple4 : Kind::TraceTuple3, static_cast<uint8_t>(tb->depth + 1),
+               static_cast<uint16_t>(nframe), tb->ref, size});
+    finishPattern(static_cast<size_t>(in.p - begin));
+    return true;
+}
+
+bool PickleReader::fastFrame()
+{
+    // "GET int TUPLE2": a frame whose file name was seen before.
+    const auto* begin = reinterpret_cast<const unsigned char*>(m_in.data().data());
+    OpcodePattern in{begin + m_opStart, begin + m_in.data().size()};
+    uint64_t index;
+    int64_t line;
+    if (!in.get(index))
+        return false;
+    const Value* file = m_memo->find(index);
+    if (!file || file->kind != Kind::Str || !in.smallInt(line) || !in.op(TUPLE2))
+        return false;
+    push(Value{Kind::PairTuple, 1, 0, file->ref, line});
+    finishPattern(static_cast<size_t>(in.p - begin));
+    return true;
+}
+
+void PickleReader::finishPattern(size_t pos)
+{
+    m_in.setPos(pos);
+    if (!m_in.atEnd() && static_cast<unsigned char>(m_in.data()[pos]) == MEMOIZE) {
+        m_opStart = pos;
         m_in.next();
         memoPut(m_memo->nextIndex());
     }
-    return true;
 }
 
 void PickleReader::step(unsigned char op)

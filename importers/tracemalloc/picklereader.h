@@ -28,7 +28,8 @@ public:
     // stream by instead of holding them.
     using AppendFilter = std::function<bool(const Value& list, const Value& item)>;
 
-    PickleReader(std::string_view data, std::string fileName);
+    // keepAllMemo: see PickleMemo; read() throws PickleMemo::NeedsFullMemo when it is needed.
+    PickleReader(std::string_view data, std::string fileName, bool keepAllMemo = false);
 
     void setAppendFilter(AppendFilter filter) { m_appendFilter = std::move(filter); }
 
@@ -63,6 +64,8 @@ private:
     void run();
     void step(unsigned char op);
     bool fastTrace();
+    bool fastFrame();
+    void finishPattern(size_t pos); // moves past a matched pattern and a MEMOIZE after it
 
     PickleInput m_in;
     std::string m_fileName;
@@ -75,6 +78,7 @@ private:
     std::vector<Value> m_stack;
     std::vector<size_t> m_marks;
     std::optional<PickleMemo> m_memo;
+    bool m_keepAllMemo;
     std::optional<Value> m_emptyTuple;
     size_t m_attributeWrites = 0;
     AppendFilter m_appendFilter;

@@ -228,6 +228,9 @@ std::string pythonGeneration(int protocol, int arity)
     return "unknown (re-pickled)";
 }
 
+uint32_t importSnapshot(std::string_view data, const std::string& fileName, ProfileBuilder& builder,
+                        const TracemallocImporter::Options& options, bool keepAllMemo);
+
 } // namespace
 
 bool TracemallocImporter::sniff(std::string_view head)
@@ -258,7 +261,21 @@ bool TracemallocImporter::sniff(std::string_view head)
 uint32_t TracemallocImporter::import(std::string_view data, const std::string& fileName,
                                      ProfileBuilder& builder, const Options& options)
 {
-    PickleReader reader(data, fileName);
+    try {
+        return importSnapshot(data, fileName, builder, options, false);
+    } catch (const pickle::PickleMemo::NeedsFullMemo&) {
+        // The pickle reads a frame or trace tuple back: read it again keeping every value.
+        // Nothing reached the builder before the reader finished, so nothing is left over.
+        return importSnapshot(data, fileName, builder, options, true);
+    }
+}
+
+namespace {
+
+uint32_t importSnapshot(std::string_view data, const std::string& fileName, ProfileBuilder& builder,
+                        const TracemallocImporter::Options& options, bool keepAllMemo)
+{
+    PickleReader reader(data, fileName, keepAllMemo);
     SnapshotDecoder decoder(reader, builder);
     reader.setAppendFilter(
         [&decoder](const Value& list, const Value& item) { return decoder.take(list, item); });
@@ -314,5 +331,7 @@ uint32_t TracemallocImporter::import(std::string_view data, const std::string& f
     builder.setCosts(index, std::move(sums.costs));
     return index;
 }
+
+} // namespace
 
 } // namespace hs

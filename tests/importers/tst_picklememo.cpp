@@ -1,5 +1,5 @@
-// The pickle memo across its two modes: values put before the scan finishes (kept whole) and
-// after (kept only if read back) must read back exactly as Python's memo dict would.
+// The pickle memo: Python's len(memo) semantics for MEMOIZE, sparse keys, rewrites, and the
+// optimistic dropping of frame and trace tuples that a snapshot never reads back.
 
 #include "picklememo.h"
 
@@ -14,15 +14,9 @@ Value intValue(int64_t v)
     return Value{Kind::Int, 0, 0, 0, v};
 }
 
-// A pickle whose only memo reads are of the given indices, padded so that scanning it takes
-// long enough for the puts below to land before the scan is done.
-QByteArray readsOf(std::initializer_list<int> indices)
+Value frameValue(int64_t line)
 {
-    QByteArray data;
-    for (const int i : indices)
-        data += QByteArray("h") + char(i);
-    data += QByteArray(20 << 20, 'N');
-    return data + ".";
+    return Value{Kind::PairTuple, 1, 0, 0, line};
 }
 
 } // namespace
@@ -34,13 +28,13 @@ class TestPickleMemo : public QObject
 private slots:
     void lenCountsDistinctKeys();
     void rewrittenIndexKeepsLastValue();
-    void unreadValuesAreDropped();
+    void droppedValueAsksForFullMemo();
+    void keepAllKeepsFrames();
 };
 
 void TestPickleMemo::lenCountsDistinctKeys()
 {
-    const QByteArray data = readsOf({});
-    PickleMemo memo(std::string_view(data.constData(), size_t(data.size())));
+    PickleMemo memo(false);
     QCOMPARE(memo.nextIndex(), uint64_t(0));
     memo.put(0, intValue(1));
     memo.put(0, intValue(2)); // a rewrite adds no key
@@ -49,33 +43,44 @@ void TestPickleMemo::lenCountsDistinctKeys()
     QCOMPARE(memo.nextIndex(), uint64_t(2));
     memo.put(2, intValue(4));
     QCOMPARE(memo.nextIndex(), uint64_t(3)); // key 1 is still unset
+    QVERIFY(!memo.find(1));
+    QCOMPARE(memo.find(1000000)->num, 3);
 }
 
 void TestPickleMemo::rewrittenIndexKeepsLastValue()
 {
-    const QByteArray data = readsOf({5});
-    PickleMemo memo(std::string_view(data.constData(), size_t(data.size())));
+    PickleMemo memo(false);
     memo.put(5, intValue(1)); // set out of order, before 0..4
     for (int i = 0; i < 5; ++i)
         memo.put(uint64_t(i), intValue(100 + i));
-    memo.put(5, intValue(2)); // rewritten once the dense part reaches it
+    QCOMPARE(memo.find(5)->num, 1);
+    QCOMPARE(memo.nextIndex(), uint64_t(6));
+    memo.put(5, intValue(2));
     QCOMPARE(memo.find(5)->num, 2);
-    memo.waitForScan();
-    memo.put(6, intValue(3)); // compacts
-    QVERIFY(memo.find(5));
-    QCOMPARE(memo.find(5)->num, 2);
+    memo.put(7, intValue(7));
+    memo.put(6, intValue(6)); // fills the gap: 7 joins the dense part with its value
+    QCOMPARE(memo.find(7)->num, 7);
+    QCOMPARE(memo.nextIndex(), uint64_t(8));
 }
 
-void TestPickleMemo::unreadValuesAreDropped()
+void TestPickleMemo::droppedValueAsksForFullMemo()
 {
-    const QByteArray data = readsOf({1});
-    PickleMemo memo(std::string_view(data.constData(), size_t(data.size())));
-    memo.waitForScan();
-    memo.put(0, intValue(7));
-    memo.put(1, intValue(8));
-    QVERIFY(!memo.find(0)); // never read back: not kept
-    QCOMPARE(memo.find(1)->num, 8);
+    PickleMemo memo(false);
+    memo.put(0, frameValue(10));
+    memo.put(1, intValue(1));
     QCOMPARE(memo.nextIndex(), uint64_t(2));
+    QCOMPARE(memo.find(1)->num, 1);
+    QVERIFY_THROWS_EXCEPTION(PickleMemo::NeedsFullMemo, memo.find(0));
+    memo.put(0, intValue(5)); // overwritten by a kept value: readable again
+    QCOMPARE(memo.find(0)->num, 5);
+}
+
+void TestPickleMemo::keepAllKeepsFrames()
+{
+    PickleMemo memo(true);
+    memo.put(0, frameValue(10));
+    QCOMPARE(memo.find(0)->kind, Kind::PairTuple);
+    QCOMPARE(memo.find(0)->num, 10);
 }
 
 QTEST_GUILESS_MAIN(TestPickleMemo)

@@ -110,6 +110,14 @@ void TestPickleReader::accepts_data()
         << snapshot(list(trace(2)), str("note") + str("hello")) << 2ll << 1ll;
     QTest::newRow("lone surrogate in a filename")
         << snapshot(list(trace(2, "caf\xed\xb3\xa9.py"))) << 2ll << 1ll;
+    QTest::newRow("a frame tuple shared by two tracebacks")
+        << snapshot(list(QByteArray("K\x00K\x03", 4) + frame("a.py", 1) + char(0x94) + char(0x85) +
+                         char(0x87) + QByteArray("K\x00K\x04h\x00", 6) + char(0x85) + char(0x87)))
+        << 7ll << 1ll;
+    QTest::newRow("a trace tuple appended twice")
+        << snapshot(list(QByteArray("K\x00K\x03", 4) + frame("a.py", 1) + char(0x85) + char(0x87) +
+                         char(0x94) + QByteArray("h\x00", 2)))
+        << 6ll << 1ll;
     QTest::newRow("a trace as a list")
         << snapshot(list(QByteArray("(K\x00K\x07", 5) + frame("a.py", 1) + char(0x85) + "l")) << 7ll
         << 1ll;
@@ -271,7 +279,9 @@ void TestPickleReader::refuses_data()
                [] {
                    QByteArray builds;
                    for (int i = 0; i < 101; ++i)
-                       builds += QByteArray("h\x00" "b", 3);
+                       builds += QByteArray("h\x00"
+                                            "b",
+                                            3);
                    return builds;
                }() +
                "."
