@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hugepageallocator.h"
 #include "seededhash.h"
 
 #include <cstddef>
@@ -75,7 +76,7 @@ private:
 
     void grow()
     {
-        std::vector<Slot> old = std::move(m_slots);
+        HugeVector<Slot> old = std::move(m_slots);
         m_slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
         m_mask = m_slots.size() - 1;
         m_size = 0;
@@ -90,7 +91,7 @@ private:
         }
     }
 
-    std::vector<Slot> m_slots;
+    HugeVector<Slot> m_slots;
     size_t m_size = 0;
     size_t m_mask = 0;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hugepageallocator.h"
 #include "picklevalue.h"
 
 #include <array>
@@ -61,8 +62,8 @@ private:
     };
 
     std::vector<std::string> m_strings;
-    std::vector<TupleRec> m_tuples;
-    std::vector<Value> m_tupleItems;
+    HugeVector<TupleRec> m_tuples;
+    HugeVector<Value> m_tupleItems;
     std::vector<std::vector<Value>> m_containers;
     std::vector<uint64_t> m_containerPos;
     std::vector<uint8_t> m_containerDepth;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "hugepageallocator.h"
 #include "picklevalue.h"
 
 #include <cstdint>
@@ -31,8 +32,8 @@ private:
     static constexpr uint32_t kDropped = UINT32_MAX;
 
     bool m_keepAll;
-    std::vector<uint32_t> m_dense;                // keys 0..n-1: slot in m_values, or kDropped
-    std::vector<Value> m_values;                  // the values kept
+    HugeVector<uint32_t> m_dense;                 // keys 0..n-1: slot in m_values, or kDropped
+    HugeVector<Value> m_values;                   // the values kept
     std::unordered_map<uint64_t, Value> m_sparse; // keys set beyond the dense part
 };
 

@@ -202,7 +202,7 @@ private:
         uint32_t frames = 0; // the traceback's length, cached on first use
     };
     uint32_t m_streamedList = UINT32_MAX;
-    std::vector<TupleSums> m_byTuple; // streamed traces by traceback tuple
+    HugeVector<TupleSums> m_byTuple; // streamed traces by traceback tuple
     uint64_t m_streamedSize = 0;
     int m_streamedArity = 0;
     Sums m_result;
