@@ -1,5 +1,6 @@
 #include "statistics.h"
 
+#include "flathashmap.h"
 #include "hserror.h"
 
 #include <algorithm>
@@ -16,8 +17,11 @@ bool keyLess(const std::vector<StatFrame>& a, const std::vector<StatFrame>& b, T
     for (size_t k = 0; k < n; ++k) {
         const size_t i = order == TracebackOrder::MostRecentFirst ? k : a.size() - 1 - k;
         const size_t j = order == TracebackOrder::MostRecentFirst ? k : b.size() - 1 - k;
-        if (const int c = a[i].file.compare(b[j].file); c != 0)
-            return c < 0;
+        // Interned: the same file name is the same bytes at the same address.
+        if (a[i].file.data() != b[j].file.data()) {
+            if (const int c = a[i].file.compare(b[j].file); c != 0)
+                return c < 0;
+        }
         if (a[i].line != b[j].line)
             return a[i].line < b[j].line;
     }
@@ -69,10 +73,11 @@ private:
             key = m_data.stacks[stack].frame;
             break;
         }
-        auto [it, inserted] = m_groups.try_emplace(key, static_cast<uint32_t>(m_rows.size()));
-        if (inserted)
+        const auto next = static_cast<uint32_t>(m_rows.size());
+        const uint32_t group = m_groups.findOrInsert(key, next);
+        if (group == next)
             m_rows.push_back(makeRow(stack));
-        return it->second;
+        return group;
     }
 
     StatRow makeRow(uint32_t stack) const
@@ -104,7 +109,7 @@ private:
 
     const ProfileData& m_data;
     GroupBy m_by;
-    std::unordered_map<uint64_t, uint32_t> m_groups;
+    FlatHashMap m_groups;
     std::vector<StatRow> m_rows;
 };
 
