@@ -76,6 +76,8 @@ private slots:
     void importedSeries();
     void errors_data();
     void errors();
+    void hostileImports_data();
+    void hostileImports();
     void interruptedImportLeavesNothing();
 };
 
@@ -291,6 +293,56 @@ void TestCli::errors()
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files),
              (QStringList{"empty", "hostile", "text", "truncated"}));
     QCOMPARE(sha256Of(dir.filePath("text")), textHash);
+    QVERIFY(!QFile::exists("owned"));
+}
+
+void TestCli::hostileImports_data()
+{
+    // Each payload would run "touch owned" if it were unpickled by Python.
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QString>("message");
+    const QByteArray p4("\x80\x04", 2);
+    const auto str = [](const QByteArray& s) { return char(0x8c) + (char(s.size()) + s); };
+    QTest::newRow("GLOBAL + REDUCE, protocol 0")
+        << QByteArray("cos\nsystem\n(Vtouch owned\ntR.") << "refused: the pickle names";
+    QTest::newRow("STACK_GLOBAL + REDUCE, protocol 4")
+        << p4 + str("builtins") + str("exec") + char(0x93) + str("import os") + char(0x85) + "R."
+        << "refused: the pickle names";
+    QTest::newRow("INST") << QByteArray("(S'touch owned'\nios\nsystem\n.") << "not a recognised";
+    QTest::newRow("allowed class, forbidden call")
+        << p4 + str("tracemalloc") + str("Snapshot") + char(0x93) + ")R."
+        << "REDUCE may only call";
+    QTest::newRow("string of 2^60 bytes")
+        << QByteArray("\x80\x04\x8d", 3) + QByteArray("\x00\x00\x00\x00\x00\x00\x00\x10", 8)
+        << "truncated";
+    QTest::newRow("memo index 2^32-1")
+        << QByteArray("\x80\x04Nr\xff\xff\xff\xff.", 9) << "not a tracemalloc snapshot";
+    QTest::newRow("nesting bomb") << p4 + ")" + QByteArray(10000, char(0x85)) + "."
+                                  << "nested deeper";
+    QFile tiny(sample("tiny-py311.pickle"));
+    QVERIFY(tiny.open(QIODevice::ReadOnly));
+    QByteArray hidden = tiny.readAll();
+    hidden.insert(hidden.indexOf("\x94(", 84) + 2,
+                  QByteArray("cposix\nsystem\n(Vtouch owned\ntR0"));
+    QTest::newRow("call hidden between real traces") << hidden << "'posix.system'";
+}
+
+void TestCli::hostileImports()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QString, message);
+    QTemporaryDir dir;
+    const QString input = dir.filePath("payload.pickle");
+    QFile f(input);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(payload);
+    f.close();
+    const Result r = run({"import", input, "-o", dir.filePath("out.heapscope")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.startsWith(("heapscope: " + input + ": ").toUtf8()), r.err.constData());
+    QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1);
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{"payload.pickle"});
     QVERIFY(!QFile::exists("owned"));
 }
 

@@ -7,8 +7,8 @@
 # Python version that wrote (and can read) its pickle.
 #
 # Environment overrides:
-#   PYENV_VERSIONS   directory holding X.Y.Z/bin/python3   (default /root/.pyenv/versions)
-#   HEAPSCOPE_SAMPLES  shared tracemalloc samples            (default /work/shared/samples/tracemalloc)
+#   PYENV_VERSIONS   directory holding X.Y.Z/bin/python3   (default $PYENV_ROOT/versions)
+#   HEAPSCOPE_SAMPLES  shared tracemalloc samples            (default ../shared beside the repo)
 #   FIXTURE_WORKDIR  neutral directory the real workloads run from, so that the
 #                    checkout path does not end up in the traces
 #                    (default /opt/heapscope-fixtures, /tmp/heapscope-fixtures if /opt is read-only)
@@ -23,8 +23,8 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT="$(cd "$HERE/.." && pwd)/tracemalloc"
-V="${PYENV_VERSIONS:-/root/.pyenv/versions}"
-SAMPLES="${HEAPSCOPE_SAMPLES:-/work/shared/samples/tracemalloc}"
+V="${PYENV_VERSIONS:-${PYENV_ROOT:-$HOME/.pyenv}/versions}"
+SAMPLES="${HEAPSCOPE_SAMPLES:-$(cd "$HERE/../../.." && pwd)/../shared/samples/tracemalloc}"
 
 PY36="$V/3.6.15/bin/python3"
 PY37="$V/3.7.16/bin/python3"
