@@ -126,7 +126,7 @@ int CommandLine::run(const std::vector<std::string>& args)
             return Ok;
         }
         if (cmd == "--version") {
-            writeOut("heapscope 0.1.0\n");
+            writeOut("heapscope " HEAPSCOPE_VERSION "\n");
             return Ok;
         }
         if (cmd == "import")

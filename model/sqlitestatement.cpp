@@ -62,8 +62,7 @@ void SqliteStatement::run()
 
 void SqliteStatement::reset()
 {
-    sqlite3_reset(m_stmt);
-    sqlite3_clear_bindings(m_stmt);
+    sqlite3_reset(m_stmt); // bindings stay: a block writer binds its key once
 }
 
 bool SqliteStatement::isNull(int column) const

@@ -26,8 +26,8 @@ public:
     void bindNull(int index);
 
     bool step(); // true while a row is available
-    void run();  // step a statement that returns no rows, then reset it
-    void reset();
+    void run();   // step a statement that returns no rows, then reset it
+    void reset(); // keeps the bindings
 
     bool isNull(int column) const;
     int64_t int64(int column) const;

@@ -133,6 +133,7 @@ int main(int argc, char** argv)
                  newDump});
     }
     runOnce({heapscope, "import", oldDump, "-o", store});
+    runOnce({heapscope, "import", newDump, "-o", dir + "/large-new.heapscope"});
 
     const std::string stats = "import sys, tracemalloc\n"
                               "tracemalloc.Snapshot.load(sys.argv[1]).statistics('lineno')\n";

@@ -154,8 +154,7 @@ void TestStatistics::differenceBeyond64Bits()
     // Python's ints have no limit; heapscope refuses rather than print a wrapped number.
     const ProfileData none = profile({});
     const ProfileData huge = profile({"9300000000000000000;1;a:1"});
-    QCOMPARE(computeStatistics(huge, 0, GroupBy::Lineno, false).at(0).size,
-             9300000000000000000ull);
+    QCOMPARE(computeStatistics(huge, 0, GroupBy::Lineno, false).at(0).size, 9300000000000000000ull);
     QVERIFY_THROWS_EXCEPTION(hs::Error,
                              compareStatistics(none, 0, huge, 0, GroupBy::Lineno, false));
     QCOMPARE(compareStatistics(huge, 0, huge, 0, GroupBy::Lineno, false).at(0).sizeDiff, 0);

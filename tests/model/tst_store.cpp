@@ -83,6 +83,7 @@ class TestStore : public QObject
 
 private slots:
     void roundTrip();
+    void roundTripManyBlocks();
     void refuses_data();
     void refuses();
     void failedWriteLeavesNothing();
@@ -130,6 +131,49 @@ void TestStore::roundTrip()
         sum += c.size, truncated += c.truncated;
     QCOMPARE(sum, uint64_t(300));
     QCOMPARE(truncated, uint64_t(1));
+}
+
+void TestStore::roundTripManyBlocks()
+{
+    // More rows than one block holds, in two snapshots: every block keeps its snapshot.
+    ProfileBuilder b;
+    SnapshotInfo info;
+    info.recording = b.addRecording({});
+    const uint32_t s0 = b.addSnapshot(info);
+    const uint32_t s1 = b.addSnapshot(info);
+    const uint32_t file = b.internString("f.py");
+    std::vector<StackCost> costs0, costs1;
+    uint32_t parent = kNoIndex;
+    for (int i = 0; i < 150000; ++i) {
+        const uint32_t frame = b.internFrame({kNoIndex, file, i, kNoIndex});
+        parent = b.internStack(i % 1000 == 0 ? kNoIndex : parent, frame);
+        costs0.push_back({parent, 0, uint64_t(i), 1, 0});
+        if (i % 2)
+            costs1.push_back({parent, uint32_t(i % 3), 7, 2, 1});
+    }
+    b.setCosts(s0, costs0);
+    b.setCosts(s1, costs1);
+    const ProfileData in = b.take();
+    QTemporaryDir dir;
+    const std::string path = dir.filePath("big.heapscope").toStdString();
+    StoreWriter::write(in, path);
+    const ProfileData out = Store(path).load();
+    QCOMPARE(out.frames.size(), in.frames.size());
+    QCOMPARE(out.stacks.size(), in.stacks.size());
+    for (size_t i = 0; i < in.stacks.size(); i += 997) {
+        QCOMPARE(out.stacks[i].parent, in.stacks[i].parent);
+        QCOMPARE(out.frames[i].line, in.frames[i].line);
+    }
+    for (size_t s = 0; s < 2; ++s) {
+        QCOMPARE(out.snapshots[s].costs.size(), in.snapshots[s].costs.size());
+        const auto& a = in.snapshots[s].costs;
+        const auto& c = out.snapshots[s].costs;
+        for (size_t i = 0; i < a.size(); i += 991) {
+            QCOMPARE(c[i].stack, a[i].stack);
+            QCOMPARE(c[i].domain, a[i].domain);
+            QCOMPARE(c[i].size, a[i].size);
+        }
+    }
 }
 
 void TestStore::refuses_data()
