@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <future>
 #include <sys/stat.h>
 
@@ -32,12 +33,14 @@ InputLoader::Options loaderOptions(const Arguments& a)
 {
     InputLoader::Options o;
     const std::string python = a.value("--python");
-    if (python == "3.6")
-        o.tracemalloc.order = TracebackOrder::MostRecentFirst;
-    else if (!python.empty() && python.starts_with("3."))
-        o.tracemalloc.order = TracebackOrder::OldestFirst;
-    else if (!python.empty())
+    if (python.empty())
+        return o;
+    const bool digits = python.size() > 2 && python.starts_with("3.") &&
+                        python.find_first_not_of("0123456789", 2) == std::string::npos;
+    if (!digits)
         throw Arguments::UsageError{"--python takes a version such as 3.6 or 3.12"};
+    o.tracemalloc.order =
+        python == "3.6" ? TracebackOrder::MostRecentFirst : TracebackOrder::OldestFirst;
     return o;
 }
 
@@ -70,6 +73,20 @@ uint32_t pickSnapshot(const ProfileData& data, const std::string& path, const Ar
 std::string formatOf(const std::string& path)
 {
     return InputLoader::formatName(InputLoader::detectFile(path));
+}
+
+// Where to write: a symlink is written through (its target replaced, the link kept).
+std::string outputPath(const std::string& out)
+{
+    if (out.empty())
+        throw Arguments::UsageError{"the output path is empty"};
+    std::error_code ec;
+    if (!std::filesystem::is_symlink(out, ec))
+        return out;
+    const auto target = std::filesystem::canonical(out, ec);
+    if (ec)
+        throw Arguments::UsageError{out + " is a symbolic link to nothing"};
+    return target.string();
 }
 
 bool sameFile(const std::string& a, const std::string& b)
@@ -151,6 +168,9 @@ int CommandLine::run(const std::vector<std::string>& args)
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "heapscope: out of memory\n");
         return InputError;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "heapscope: internal error: %s\n", e.what());
+        return InputError;
     }
 }
 
@@ -160,15 +180,20 @@ int CommandLine::runImport(const std::vector<std::string>& args)
     const auto& inputs = a.positional();
     if (inputs.empty())
         throw Arguments::UsageError{"import needs at least one input file"};
-    const std::string out = a.value("-o", a.value("--output", inputs.front() + ".heapscope"));
+    const std::string out =
+        outputPath(a.value("-o", a.value("--output", inputs.front() + ".heapscope")));
     for (const auto& in : inputs) {
         if (sameFile(in, out))
             throw Arguments::UsageError{"the output " + out + " is also an input"};
     }
     struct stat st = {};
-    if (::stat(out.c_str(), &st) == 0 && !a.has("--force") && !Store::looksLikeStore(out))
-        throw Arguments::UsageError{out + " exists and is not a heapscope file; "
-                                          "pass --force to replace it"};
+    if (::stat(out.c_str(), &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            throw Arguments::UsageError{out + " exists and is not a regular file"};
+        if (!a.has("--force") && !Store::isHeapscopeFile(out))
+            throw Arguments::UsageError{out + " exists and is not a heapscope file; "
+                                              "pass --force to replace it"};
+    }
 
     const auto start = std::chrono::steady_clock::now();
     const InputLoader::Options options = [&] {
@@ -243,8 +268,7 @@ int CommandLine::runDiff(const std::vector<std::string>& args)
     const ProfileData oldData = InputLoader::load(oldPath, options);
     const ProfileData newData = newLoad.get();
     const ProfileData& newer = same ? oldData : newData;
-    if (same && oldData.snapshots.size() < 2 && !a.has("--old-snapshot"))
-        throw Error(oldPath + ": holds one snapshot; diff needs two");
+    // One file: its last two snapshots (a single dump is compared with itself, as Python would).
     const uint32_t oldSnap = pickSnapshot(oldData, oldPath, a, "--old-snapshot", same ? 1 : 0);
     const uint32_t newSnap = pickSnapshot(newer, newPath, a, "--new-snapshot", 0);
     std::vector<StatRow> rows;

@@ -64,5 +64,10 @@ int main(int argc, char** argv)
     }
     if (hs::CommandLine::isSubcommand(args.front()))
         return hs::CommandLine::run(args);
+    if (args.front().starts_with('-')) {
+        std::fprintf(stderr, "heapscope: unknown option %s (see heapscope --help)\n",
+                     args.front().c_str());
+        return hs::CommandLine::UsageError;
+    }
     return summarise(args);
 }

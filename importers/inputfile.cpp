@@ -36,10 +36,15 @@ private:
 
 InputFile::InputFile(const std::string& path)
 {
-    const Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    struct stat st = {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw Error(path + ": cannot open: " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        throw Error(path + ": not a regular file");
+    // O_NONBLOCK: a path swapped for a FIFO after the stat must not make the open wait.
+    const Descriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
     if (fd.get() < 0)
         throw Error(path + ": cannot open: " + std::strerror(errno));
-    struct stat st = {};
     if (::fstat(fd.get(), &st) != 0)
         throw Error(path + ": cannot read: " + std::strerror(errno));
     if (!S_ISREG(st.st_mode))

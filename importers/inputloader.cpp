@@ -1,5 +1,6 @@
 #include "inputloader.h"
 
+#include "filehead.h"
 #include "hserror.h"
 #include "inputfile.h"
 #include "store.h"
@@ -35,13 +36,8 @@ const char* InputLoader::formatName(InputFormat format)
 InputFormat InputLoader::detectFile(const std::string& path)
 {
     // The first bytes are enough; an unreadable file is reported by the loader proper.
-    char head[64];
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f)
-        return InputFormat::Unknown;
-    const size_t n = std::fread(head, 1, sizeof head, f);
-    std::fclose(f);
-    return detect(std::string_view(head, n));
+    const auto head = readRegularFileHead(path, 64);
+    return head ? detect(*head) : InputFormat::Unknown;
 }
 
 void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,

@@ -25,7 +25,7 @@ public:
     void bindBlob(int index, std::string_view value);
     void bindNull(int index);
 
-    bool step(); // true while a row is available
+    bool step();  // true while a row is available
     void run();   // step a statement that returns no rows, then reset it
     void reset(); // keeps the bindings
 

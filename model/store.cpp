@@ -1,14 +1,17 @@
 #include "store.h"
 
 #include "blobarray.h"
+#include "filehead.h"
 #include "hserror.h"
 #include "schema.h"
 #include "sqlitedb.h"
 #include "sqlitestatement.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace hs {
 
@@ -35,20 +38,31 @@ void checkId(const SqliteDb& db, int64_t id, size_t expected, const char* table)
 bool Store::looksLikeStore(const std::string& path)
 {
     static const char magic[] = "SQLite format 3";
-    char head[sizeof magic] = {0};
-    FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f)
+    const auto head = readRegularFileHead(path, sizeof magic);
+    return head && head->size() == sizeof magic &&
+           std::memcmp(head->data(), magic, sizeof magic) == 0;
+}
+
+bool Store::isHeapscopeFile(const std::string& path)
+{
+    try {
+        Store store(path);
+        return true;
+    } catch (const Error&) {
         return false;
-    const size_t n = std::fread(head, 1, sizeof head, f);
-    std::fclose(f);
-    return n == sizeof head && std::memcmp(head, magic, sizeof magic) == 0;
+    }
 }
 
 Store::Store(const std::string& path)
-    : m_db(std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadOnly))
 {
+    struct stat st = {};
+    if (::stat(path.c_str(), &st) != 0)
+        throw Error(path + ": cannot open: " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        throw Error(path + ": not a regular file");
     if (!looksLikeStore(path))
         throw Error(path + ": not a heapscope file (no SQLite header)");
+    m_db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadOnly);
     try {
         m_version = static_cast<int>(m_db->queryInt("PRAGMA user_version"));
     } catch (const Error&) {

@@ -19,6 +19,8 @@ public:
 
     // True when the first bytes of the file are an SQLite header (cheap content sniffing).
     static bool looksLikeStore(const std::string& path);
+    // True when the file opens as a heapscope file of a version this build reads.
+    static bool isHeapscopeFile(const std::string& path);
 
     int schemaVersion() const { return m_version; }
     // The recordings and snapshots alone (no frames, stacks or costs): a cheap listing.

@@ -174,6 +174,14 @@ void StoreWriter::write(const ProfileData& data, const std::string& path)
         if (std::rename(temp.c_str(), path.c_str()) != 0)
             throw Error(path +
                         ": cannot rename the finished file into place: " + std::strerror(errno));
+    } catch (const Error& e) {
+        std::remove(temp.c_str());
+        g_tempFile[0] = '\0';
+        // Name the file the user asked for, not the temporary one.
+        std::string message = e.what();
+        for (size_t at = message.find(temp); at != std::string::npos; at = message.find(temp))
+            message.replace(at, temp.size(), path);
+        throw Error(message);
     } catch (...) {
         std::remove(temp.c_str());
         g_tempFile[0] = '\0';

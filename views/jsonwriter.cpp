@@ -51,8 +51,37 @@ void JsonWriter::key(std::string_view name)
     m_afterKey = true;
 }
 
+namespace {
+
+// Length of the well-formed UTF-8 sequence at p (surrogates allowed), or 0.
+size_t sequenceLength(const unsigned char* p, const unsigned char* end, uint32_t& cp)
+{
+    size_t n;
+    uint32_t min;
+    if ((p[0] & 0xE0) == 0xC0)
+        n = 2, cp = p[0] & 0x1Fu, min = 0x80;
+    else if ((p[0] & 0xF0) == 0xE0)
+        n = 3, cp = p[0] & 0x0Fu, min = 0x800;
+    else if ((p[0] & 0xF8) == 0xF0)
+        n = 4, cp = p[0] & 0x07u, min = 0x10000;
+    else
+        return 0;
+    if (static_cast<size_t>(end - p) < n)
+        return 0;
+    for (size_t i = 1; i < n; ++i) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (p[i] & 0x3Fu);
+    }
+    return cp >= min && cp <= 0x10FFFF ? n : 0;
+}
+
+} // namespace
+
 void JsonWriter::value(std::string_view s)
 {
+    // Output is always valid JSON: surrogates (surrogatepass) become \udXXX as Python's json
+    // writes them, and bytes that are not UTF-8 at all become \udcXX (Python's surrogateescape).
     separate();
     m_out += '"';
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
@@ -60,23 +89,33 @@ void JsonWriter::value(std::string_view s)
     char buf[8];
     while (p < end) {
         const unsigned char c = *p;
-        if (c == '"' || c == '\\') {
-            m_out += '\\';
-            m_out += static_cast<char>(c);
-        } else if (c < 0x20) {
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        if (c < 0x80) {
+            if (c == '"' || c == '\\') {
+                m_out += '\\';
+                m_out += static_cast<char>(c);
+            } else if (c < 0x20) {
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                m_out += buf;
+            } else {
+                m_out += static_cast<char>(c);
+            }
+            ++p;
+            continue;
+        }
+        uint32_t cp = 0;
+        const size_t n = sequenceLength(p, end, cp);
+        if (n == 0) {
+            std::snprintf(buf, sizeof buf, "\\udc%02x", c);
             m_out += buf;
-        } else if (c == 0xED && end - p >= 3 && p[1] >= 0xA0) {
-            // A surrogate (surrogatepass encoding) is not valid UTF-8: escape it.
-            const unsigned cp = (c & 0x0Fu) << 12 | (p[1] & 0x3Fu) << 6 | (p[2] & 0x3Fu);
+            ++p;
+        } else if (cp >= 0xD800 && cp <= 0xDFFF) {
             std::snprintf(buf, sizeof buf, "\\u%04x", cp);
             m_out += buf;
-            p += 3;
-            continue;
+            p += n;
         } else {
-            m_out += static_cast<char>(c);
+            m_out.append(reinterpret_cast<const char*>(p), n);
+            p += n;
         }
-        ++p;
     }
     m_out += '"';
 }

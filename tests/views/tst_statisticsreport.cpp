@@ -63,6 +63,12 @@ void TestStatisticsReport::jsonStrings_data()
     QTest::newRow("utf-8 passes") << QByteArray("j\xc3\xbcrgen") << QByteArray("\"j\xc3\xbcrgen\"");
     QTest::newRow("lone surrogate escaped")
         << QByteArray("caf\xed\xb3\xa9") << QByteArray("\"caf\\udce9\"");
+    QTest::newRow("invalid byte escaped as surrogateescape")
+        << QByteArray("\xff.p") << QByteArray("\"\\udcff.p\"");
+    QTest::newRow("truncated sequence") << QByteArray("a\xc3") << QByteArray("\"a\\udcc3\"");
+    QTest::newRow("overlong form") << QByteArray("\xc0\xaf") << QByteArray("\"\\udcc0\\udcaf\"");
+    QTest::newRow("astral passes")
+        << QByteArray("\xf0\x9f\x98\x80") << QByteArray("\"\xf0\x9f\x98\x80\"");
 }
 
 void TestStatisticsReport::jsonStrings()
