@@ -90,10 +90,13 @@ fuzz: fuzz-deps
 	  $(FUZZ_BUILD)/bin/fuzz_pickle -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -rss_limit_mb=2048 -print_final_stats=1 $(FUZZ_BUILD)/corpus
 
+BENCH_PYTHON ?= python3
+
 bench: build
-	$(BUILD)/bin/bench_tracemalloc
+	$(BUILD)/bin/bench_tracemalloc --python $(BENCH_PYTHON)
 
 format:
+	$(call ensure_packages,clang-format)
 	find app model importers views tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
 
 clean:
