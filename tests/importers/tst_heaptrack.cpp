@@ -1,0 +1,261 @@
+// heaptrack recordings: every sample's figures against its .truth.json (computed by heaptrack's
+// own tools and an independent re-parse), in every compression, and cut recordings giving the
+// figures of exactly the part that could be read.
+
+#include "heaptrackparser.h"
+#include "heaptrackstream.h"
+#include "hserror.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <zlib.h>
+#include <zstd.h>
+
+using namespace hs;
+
+namespace {
+
+QString dataDir()
+{
+    return QStringLiteral(HEAPSCOPE_TEST_DATA "/heaptrack");
+}
+
+QByteArray readAll(const QString& path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+std::string_view view(const QByteArray& b)
+{
+    return {b.constData(), size_t(b.size())};
+}
+
+// The whole text of a recording, through our own reader.
+QByteArray decompress(const QByteArray& file)
+{
+    HeaptrackStream stream(view(file), "x");
+    std::string out;
+    while (stream.read(out, 1 << 20)) {
+    }
+    return QByteArray::fromStdString(out);
+}
+
+QByteArray zstdFrames(const QList<QByteArray>& parts)
+{
+    QByteArray out;
+    for (const QByteArray& p : parts) {
+        QByteArray frame(int(ZSTD_compressBound(size_t(p.size()))), '\0');
+        const size_t n =
+            ZSTD_compress(frame.data(), size_t(frame.size()), p.constData(), size_t(p.size()), 3);
+        out += frame.left(int(n));
+    }
+    return out;
+}
+
+QByteArray gzipMembers(const QList<QByteArray>& parts)
+{
+    QByteArray out;
+    for (const QByteArray& p : parts) {
+        z_stream zs = {};
+        deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY); // 16: gzip wrapper
+        QByteArray member(int(deflateBound(&zs, uLong(p.size()))), '\0');
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(p.constData()));
+        zs.avail_in = uInt(p.size());
+        zs.next_out = reinterpret_cast<Bytef*>(member.data());
+        zs.avail_out = uInt(member.size());
+        deflate(&zs, Z_FINISH);
+        out += member.left(int(zs.total_out));
+        deflateEnd(&zs);
+    }
+    return out;
+}
+
+// Splits text at a line boundary near its middle.
+QList<QByteArray> halves(const QByteArray& text)
+{
+    const qsizetype cut = text.indexOf('\n', text.size() / 2) + 1;
+    return {text.left(cut), text.mid(cut)};
+}
+
+QByteArray variant(const QByteArray& zst, const QString& kind)
+{
+    if (kind == "zst")
+        return zst;
+    const QByteArray text = decompress(zst);
+    if (kind == "plain")
+        return text;
+    if (kind == "gz")
+        return gzipMembers({text});
+    if (kind == "gz, two members")
+        return gzipMembers(halves(text));
+    return zstdFrames(halves(text)); // "zst, two frames"
+}
+
+} // namespace
+
+class TestHeaptrack : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void summary_data();
+    void summary();
+    void cutRecordings_data();
+    void cutRecordings();
+    void refuses_data();
+    void refuses();
+    void emptyRecording();
+};
+
+void TestHeaptrack::summary_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("kind");
+    const QStringList truths = QDir(dataDir()).entryList({"*.truth.json"}, QDir::Files);
+    QVERIFY(truths.size() >= 3);
+    for (const QString& t : truths) {
+        const QString name = t.chopped(int(sizeof(".truth.json") - 1));
+        for (const char* kind : {"zst", "plain", "gz", "gz, two members", "zst, two frames"})
+            QTest::addRow("%s %s", qPrintable(name), kind) << name << QString::fromLatin1(kind);
+    }
+}
+
+void TestHeaptrack::summary()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, kind);
+    const QJsonObject truth =
+        QJsonDocument::fromJson(readAll(dataDir() + "/" + name + ".truth.json")).object();
+    const QJsonObject x = truth.value("exact_from_file").toObject();
+    const QByteArray file = variant(readAll(dataDir() + "/" + name + ".zst"), kind);
+    QVERIFY(!file.isEmpty());
+    const HeaptrackSummary s = HeaptrackParser::summarise(view(file), name.toStdString());
+    QVERIFY2(s.complete, s.truncation.c_str());
+    QCOMPARE(QString::number(s.heaptrackVersion, 16), x.value("heaptrack_version_hex").toString());
+    QCOMPARE(s.fileFormat, x.value("file_format_version").toInt());
+    QCOMPARE(QString::fromStdString(s.debuggee), x.value("command").toString());
+    const std::pair<const char*, uint64_t> figures[] = {
+        {"lines", s.lines},
+        {"plus_events", s.allocations},
+        {"minus_events", s.deallocations},
+        {"allocation_info_lines", s.allocationInfoLines},
+        {"string_lines", s.stringLines},
+        {"ip_lines", s.ipLines},
+        {"trace_lines", s.traceLines},
+        {"timestamp_lines", s.timestampLines},
+        {"rss_lines", s.rssLines},
+        {"unknown_lines", s.unknownLines},
+        {"unparsable_event_lines", s.unparsableEventLines},
+        {"total_allocations", s.allocations},
+        {"total_allocated_bytes", s.allocatedBytes},
+        {"temporary_allocations_print_semantics", s.temporary},
+        {"peak_heap_bytes", s.peakBytes},
+        {"peak_time_ms", s.peakTimeMs},
+        {"leaked_bytes_before_suppressions", s.leakedBytes},
+        {"last_timestamp_ms", s.lastTimestampMs},
+        {"total_runtime_ms", s.runtimeMs()},
+        {"page_size", s.pageSize},
+        {"physical_pages", s.physicalPages},
+        {"peak_rss_pages", s.peakRssPages},
+        {"peak_rss_bytes", s.peakRssBytes()},
+    };
+    // (The truths' decompressed_bytes predate the samples' path rewriting; the text differs in
+    // length, not in any figure.)
+    for (const auto& [key, value] : figures)
+        QVERIFY2(qint64(value) == x.value(key).toInteger(),
+                 qPrintable(QStringLiteral("%1: %2, expected %3")
+                                .arg(key)
+                                .arg(value)
+                                .arg(x.value(key).toInteger())));
+    QCOMPARE(s.attached, x.value("attached").toBool());
+    // heaptrack_print's own flame-graph totals agree.
+    const QJsonObject sums = truth.value("heaptrack_print_flamegraph_sums").toObject();
+    QCOMPARE(qint64(s.allocations), sums.value("allocations").toInteger());
+    QCOMPARE(qint64(s.temporary), sums.value("temporary").toInteger());
+    QCOMPARE(qint64(s.peakBytes), sums.value("peak").toInteger());
+}
+
+void TestHeaptrack::cutRecordings_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("permille");
+    for (const char* kind : {"zst", "gz", "plain"}) {
+        for (const int permille : {0, 1, 37, 250, 500, 999})
+            QTest::addRow("%s cut at %d/1000", kind, permille)
+                << QString::fromLatin1(kind) << permille;
+    }
+}
+
+void TestHeaptrack::cutRecordings()
+{
+    // Whatever the cut, the figures are those of the complete lines that could be read.
+    QFETCH(QString, kind);
+    QFETCH(int, permille);
+    const QByteArray whole = variant(readAll(dataDir() + "/cpp_leak_temporary_demo.zst"), kind);
+    const QByteArray cut = whole.left(qMax<qsizetype>(16, whole.size() * permille / 1000));
+    HeaptrackSummary s;
+    try {
+        s = HeaptrackParser::summarise(view(cut), "cut");
+    } catch (const Error& e) {
+        // Nothing at all could be read: said so, with where the data stopped.
+        QVERIFY2(QString::fromUtf8(e.what()).contains("cut before its first line"), e.what());
+        QVERIFY(kind != "plain" || permille == 0); // compressed data decodes block by block
+        return;
+    }
+    QVERIFY(!s.complete);
+    QVERIFY(!s.truncation.empty());
+    const QByteArray text = decompress(whole).left(qsizetype(s.decompressedBytes));
+    const QByteArray lines = text.left(text.lastIndexOf('\n') + 1);
+    const HeaptrackSummary expected = HeaptrackParser::summarise(view(lines), "prefix");
+    QCOMPARE(s.lines, expected.lines);
+    QCOMPARE(s.allocations, expected.allocations);
+    QCOMPARE(s.temporary, expected.temporary);
+    QCOMPARE(s.peakBytes, expected.peakBytes);
+    QCOMPARE(s.leakedBytes, expected.leakedBytes);
+    QCOMPARE(s.lastTimestampMs, expected.lastTimestampMs);
+}
+
+void TestHeaptrack::refuses_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("random bytes") << QByteArray("\x01\x02\x03\x04garbage", 11)
+                                  << "not a heaptrack recording";
+    QTest::newRow("zstd of something else") << zstdFrames({"hello world\n"}) << "no version line";
+    QTest::newRow("empty zstd frame") << zstdFrames({""}) << "empty";
+}
+
+void TestHeaptrack::refuses()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, message);
+    try {
+        HeaptrackParser::summarise(view(bytes), "bad.zst");
+        QFAIL("accepted");
+    } catch (const Error& e) {
+        QVERIFY2(QString::fromUtf8(e.what()).startsWith("bad.zst: "), e.what());
+        QVERIFY2(QString::fromUtf8(e.what()).contains(message), e.what());
+    }
+}
+
+void TestHeaptrack::emptyRecording()
+{
+    // A program that allocated nothing: a valid, empty profile.
+    const QByteArray text(
+        "v 10400 3\nX /bin/true\nI 1000 5e27ec\nc 5\nR 1a0\n\n# strings: 0\n# ips: 0\n");
+    for (const QByteArray& file : {text, zstdFrames({text}), gzipMembers({text})}) {
+        const HeaptrackSummary s = HeaptrackParser::summarise(view(file), "empty.zst");
+        QVERIFY(s.complete);
+        QCOMPARE(s.allocations, uint64_t(0));
+        QCOMPARE(s.runtimeMs(), uint64_t(6));
+        QCOMPARE(s.peakRssBytes(), uint64_t(0x1a0 * 0x1000));
+        QCOMPARE(s.debuggee, std::string("/bin/true"));
+    }
+}
+
+QTEST_GUILESS_MAIN(TestHeaptrack)
+#include "tst_heaptrack.moc"
