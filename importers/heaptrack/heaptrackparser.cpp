@@ -1,37 +1,10 @@
 #include "heaptrackparser.h"
 
+#include "heaptrackhex.h"
 #include "heaptrackstream.h"
 #include "hserror.h"
 
 namespace hs {
-
-namespace {
-
-// heaptrack's numbers: lower-case hex, no prefix, ended by a space or the end of the field.
-bool readHex(std::string_view& text, uint64_t& value)
-{
-    size_t i = 0;
-    value = 0;
-    for (; i < text.size() && text[i] != ' '; ++i) {
-        const char c = text[i];
-        unsigned digit;
-        if (c >= '0' && c <= '9')
-            digit = static_cast<unsigned>(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            digit = static_cast<unsigned>(c - 'a' + 10);
-        else
-            return false;
-        if (i >= 16)
-            return false; // more than 64 bits
-        value = value << 4 | digit;
-    }
-    if (i == 0)
-        return false;
-    text.remove_prefix(i < text.size() ? i + 1 : i);
-    return true;
-}
-
-} // namespace
 
 void HeaptrackParser::feed(std::string_view line)
 {
@@ -53,16 +26,22 @@ void HeaptrackParser::feed(std::string_view line)
         break;
     case 'a': {
         std::string_view rest = fields;
-        uint64_t size = 0;
+        uint64_t size = 0, trace = 0;
         ++m_summary.allocationInfoLines;
-        m_sizes.push_back(readHex(rest, size) ? size : 0);
+        InfoCost info;
+        if (heaptrackhex::read(rest, size) && heaptrackhex::read(rest, trace)) {
+            info.size = size;
+            info.trace = static_cast<uint32_t>(trace);
+        }
+        m_infos.push_back(info);
+        m_dirty.push_back(false);
         break;
     }
     case 'c': {
         std::string_view rest = fields;
         uint64_t ms = 0;
         ++m_summary.timestampLines;
-        if (readHex(rest, ms)) {
+        if (heaptrackhex::read(rest, ms)) {
             m_now = ms;
             m_summary.lastTimestampMs = ms;
         }
@@ -72,26 +51,29 @@ void HeaptrackParser::feed(std::string_view line)
         std::string_view rest = fields;
         uint64_t pages = 0;
         ++m_summary.rssLines;
-        if (readHex(rest, pages))
+        if (heaptrackhex::read(rest, pages))
             m_summary.peakRssPages = std::max(m_summary.peakRssPages, pages);
         break;
     }
     case 's':
         ++m_summary.stringLines;
+        m_symbols.addString(fields, m_summary.fileFormat);
         break;
     case 'i':
         ++m_summary.ipLines;
+        m_symbols.addIp(fields);
         break;
     case 't':
         ++m_summary.traceLines;
+        m_symbols.addTrace(fields);
         break;
     case 'v': {
         std::string_view rest = fields;
         uint64_t version = 0, format = 1; // a file without the field is format 1
-        if (readHex(rest, version))
+        if (heaptrackhex::read(rest, version))
             m_summary.heaptrackVersion = static_cast<uint32_t>(version);
         if (!rest.empty())
-            readHex(rest, format);
+            heaptrackhex::read(rest, format);
         m_summary.fileFormat = static_cast<int>(format);
         break;
     }
@@ -100,11 +82,13 @@ void HeaptrackParser::feed(std::string_view line)
         break;
     case 'I': {
         std::string_view rest = fields;
-        readHex(rest, m_summary.pageSize) && readHex(rest, m_summary.physicalPages);
+        heaptrackhex::read(rest, m_summary.pageSize) &&
+            heaptrackhex::read(rest, m_summary.physicalPages);
         break;
     }
     case 'S':
         m_summary.suppressions.emplace_back(fields);
+        m_suppressions.addLine(fields);
         break;
     case 'A':
         m_summary.attached = true;
@@ -119,17 +103,21 @@ void HeaptrackParser::feed(std::string_view line)
 void HeaptrackParser::onAllocation(std::string_view fields)
 {
     uint64_t info = 0;
-    if (!readHex(fields, info) || info >= m_sizes.size()) {
+    if (!heaptrackhex::read(fields, info) || info >= m_infos.size()) {
         ++m_summary.unparsableEventLines;
         return;
     }
-    const uint64_t size = m_sizes[info];
+    InfoCost& cost = m_infos[info];
     ++m_summary.allocations;
-    m_summary.allocatedBytes += size;
-    m_current += size;
+    m_summary.allocatedBytes += cost.size;
+    m_current += cost.size;
+    ++cost.allocations;
+    ++cost.live;
+    touch(info);
     if (m_current > m_summary.peakBytes) {
         m_summary.peakBytes = m_current;
         m_summary.peakTimeMs = m_now;
+        commitPeak();
     }
     m_lastInfo = info;
 }
@@ -137,16 +125,21 @@ void HeaptrackParser::onAllocation(std::string_view fields)
 void HeaptrackParser::onDeallocation(std::string_view fields)
 {
     uint64_t info = 0;
-    if (!readHex(fields, info) || info >= m_sizes.size()) {
+    if (!heaptrackhex::read(fields, info) || info >= m_infos.size()) {
         ++m_summary.unparsableEventLines;
         return;
     }
+    InfoCost& cost = m_infos[info];
     ++m_summary.deallocations;
-    m_current -= m_sizes[info];
+    m_current -= cost.size;
+    --cost.live;
+    touch(info);
     // heaptrack compares allocation-info indices, and its "last" marker is reset to 0, which is
     // a valid index too: reproduced on purpose so the figure matches heaptrack_print.
-    if (info == m_lastInfo)
+    if (info == m_lastInfo) {
         ++m_summary.temporary;
+        ++cost.temporary;
+    }
     m_lastInfo = 0;
 }
 
@@ -155,12 +148,66 @@ void HeaptrackParser::resetTotals()
     m_summary.allocations = m_summary.deallocations = m_summary.temporary = 0;
     m_summary.allocatedBytes = m_summary.peakBytes = m_summary.peakTimeMs = 0;
     m_current = 0;
+    for (InfoCost& cost : m_infos)
+        cost.allocations = cost.temporary = cost.live = cost.peakLive = 0;
+}
+
+void HeaptrackParser::touch(uint64_t info)
+{
+    if (!m_dirty[info]) {
+        m_dirty[info] = true;
+        m_dirtyList.push_back(static_cast<uint32_t>(info));
+    }
+}
+
+void HeaptrackParser::commitPeak()
+{
+    // Every info whose live count changed since the last peak takes its count at this one; the
+    // others already hold theirs. Each event is committed at most once: linear overall.
+    for (const uint32_t info : m_dirtyList) {
+        m_infos[info].peakLive = m_infos[info].live;
+        m_dirty[info] = false;
+    }
+    m_dirtyList.clear();
+}
+
+bool HeaptrackParser::suppressed(uint32_t trace) const
+{
+    const auto matches = [&](uint32_t string) {
+        return string != 0 && m_suppressions.matches(m_symbols.string(string));
+    };
+    for (const auto* node = m_symbols.trace(trace); node; node = m_symbols.trace(node->parent)) {
+        const HeaptrackSymbols::Ip* ip = m_symbols.ip(node->ip);
+        if (!ip)
+            continue;
+        if (matches(ip->module))
+            return true;
+        for (const auto& frame : ip->frames) {
+            if (matches(frame.function) || matches(frame.file))
+                return true;
+        }
+    }
+    return false;
 }
 
 HeaptrackSummary HeaptrackParser::finish()
 {
     m_summary.leakedBytes = m_current;
+    m_summary.suppressedBytes = 0;
+    for (const InfoCost& cost : m_infos) {
+        if (cost.live > 0 && suppressed(cost.trace))
+            m_summary.suppressedBytes += cost.live * cost.size;
+    }
     return m_summary;
+}
+
+void HeaptrackParser::addSuppressions(std::string_view text)
+{
+    while (!text.empty()) {
+        const size_t nl = text.find('\n');
+        m_suppressions.addLine(text.substr(0, nl));
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    }
 }
 
 HeaptrackSummary HeaptrackParser::summarise(std::string_view fileBytes, const std::string& fileName)

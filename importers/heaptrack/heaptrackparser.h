@@ -1,6 +1,8 @@
 #pragma once
 
 #include "heaptracksummary.h"
+#include "heaptracksuppressions.h"
+#include "heaptracksymbols.h"
 
 #include <string>
 #include <string_view>
@@ -14,9 +16,25 @@ namespace hs {
 class HeaptrackParser
 {
 public:
+    // Costs of one allocation info (a distinct requested size and backtrace).
+    struct InfoCost
+    {
+        uint64_t size = 0;
+        uint32_t trace = 0;
+        uint64_t allocations = 0;
+        uint64_t temporary = 0;
+        uint64_t live = 0;     // blocks alive now (at the end: leaked)
+        uint64_t peakLive = 0; // blocks alive at the moment of the peak
+    };
+
     // One line without its newline.
     void feed(std::string_view line);
     HeaptrackSummary finish();
+
+    const std::vector<InfoCost>& infoCosts() const { return m_infos; }
+    const HeaptrackSymbols& symbols() const { return m_symbols; }
+    // Adds lines of a user suppression file (leak:PATTERN).
+    void addSuppressions(std::string_view text);
 
     // Reads a whole recording (any supported compression) and returns its summary. Throws
     // hs::Error for input that is not a heaptrack recording; a cut one is marked incomplete.
@@ -26,9 +44,16 @@ private:
     void onAllocation(std::string_view fields);
     void onDeallocation(std::string_view fields);
     void resetTotals();
+    void touch(uint64_t info);
+    void commitPeak();
+    bool suppressed(uint32_t trace) const;
 
     HeaptrackSummary m_summary;
-    std::vector<uint64_t> m_sizes; // size of each allocation info, by index
+    HeaptrackSymbols m_symbols;
+    HeaptrackSuppressions m_suppressions;
+    std::vector<InfoCost> m_infos; // by allocation-info index
+    std::vector<bool> m_dirty;     // live count changed since the last peak
+    std::vector<uint32_t> m_dirtyList;
     uint64_t m_current = 0;
     uint64_t m_now = 0;
     uint64_t m_lastInfo = 0; // heaptrack's "last allocation" marker; 0 is also a valid index

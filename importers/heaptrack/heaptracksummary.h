@@ -23,7 +23,8 @@ struct HeaptrackSummary
     uint64_t allocatedBytes = 0;
     uint64_t peakBytes = 0;
     uint64_t peakTimeMs = 0;
-    uint64_t leakedBytes = 0; // before suppressions
+    uint64_t leakedBytes = 0;     // before suppressions
+    uint64_t suppressedBytes = 0; // of those, leaked by suppressed sites
     uint64_t lastTimestampMs = 0;
     uint64_t peakRssPages = 0;
 

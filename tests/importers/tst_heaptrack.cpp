@@ -4,6 +4,7 @@
 
 #include "heaptrackparser.h"
 #include "heaptrackstream.h"
+#include "heaptracksuppressions.h"
 #include "hserror.h"
 
 #include <QDir>
@@ -104,6 +105,10 @@ class TestHeaptrack : public QObject
 private slots:
     void summary_data();
     void summary();
+    void perSiteCosts_data();
+    void perSiteCosts();
+    void suppressions_data();
+    void suppressions();
     void cutRecordings_data();
     void cutRecordings();
     void refuses_data();
@@ -177,6 +182,77 @@ void TestHeaptrack::summary()
     QCOMPARE(qint64(s.allocations), sums.value("allocations").toInteger());
     QCOMPARE(qint64(s.temporary), sums.value("temporary").toInteger());
     QCOMPARE(qint64(s.peakBytes), sums.value("peak").toInteger());
+    QCOMPARE(qint64(s.leakedBytes - s.suppressedBytes), sums.value("leaked").toInteger());
+}
+
+void TestHeaptrack::perSiteCosts_data()
+{
+    QTest::addColumn<QString>("name");
+    for (const QString& t : QDir(dataDir()).entryList({"*.truth.json"}, QDir::Files))
+        QTest::newRow(qPrintable(t)) << t.chopped(int(sizeof(".truth.json") - 1));
+}
+
+void TestHeaptrack::perSiteCosts()
+{
+    // The costs charged to each allocation site add up to heaptrack_print's totals, the peak
+    // included: every site's live bytes are taken at the moment of the global peak.
+    QFETCH(QString, name);
+    const QJsonObject truth =
+        QJsonDocument::fromJson(readAll(dataDir() + "/" + name + ".truth.json")).object();
+    const QJsonObject sums = truth.value("heaptrack_print_flamegraph_sums").toObject();
+    const QByteArray file = readAll(dataDir() + "/" + name + ".zst");
+    HeaptrackStream stream(view(file), "x");
+    HeaptrackParser parser;
+    std::string text;
+    while (stream.read(text, 1 << 20)) {
+    }
+    for (size_t start = 0, nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+        parser.feed(std::string_view(text).substr(start, nl - start));
+    const HeaptrackSummary s = parser.finish();
+    uint64_t allocations = 0, temporary = 0, peak = 0, leaked = 0;
+    for (const auto& c : parser.infoCosts()) {
+        allocations += c.allocations;
+        temporary += c.temporary;
+        peak += c.peakLive * c.size;
+        leaked += c.live * c.size;
+    }
+    QCOMPARE(qint64(allocations), sums.value("allocations").toInteger());
+    QCOMPARE(qint64(temporary), sums.value("temporary").toInteger());
+    QCOMPARE(qint64(peak), sums.value("peak").toInteger());
+    QCOMPARE(leaked, s.leakedBytes);
+}
+
+void TestHeaptrack::suppressions_data()
+{
+    QTest::addColumn<QString>("pattern");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<bool>("matches");
+    QTest::newRow("substring") << "leak:libfoo"
+                               << "/usr/lib/libfoo.so.1" << true;
+    QTest::newRow("no match") << "leak:libfoo"
+                              << "/usr/lib/libbar.so" << false;
+    QTest::newRow("wildcard") << "leak:make*Key"
+                              << "makeBigKey(int)" << true;
+    QTest::newRow("anchored start") << "leak:^std::"
+                                    << "void std::vector<>" << false;
+    QTest::newRow("anchored both") << "leak:^main$"
+                                   << "main" << true;
+    QTest::newRow("anchored end") << "leak:.cpp$"
+                                  << "a.cpp.o" << false;
+    QTest::newRow("built-in list") << ""
+                                   << "__new_exitfn" << true;
+    QTest::newRow("not a leak rule") << "race:foo"
+                                     << "foo" << false;
+}
+
+void TestHeaptrack::suppressions()
+{
+    QFETCH(QString, pattern);
+    QFETCH(QString, name);
+    QFETCH(bool, matches);
+    HeaptrackSuppressions s;
+    s.addLine(pattern.toStdString());
+    QCOMPARE(s.matches(name.toStdString()), matches);
 }
 
 void TestHeaptrack::cutRecordings_data()
