@@ -61,13 +61,18 @@ uint32_t ProfileBuilder::addRecording(RecordingInfo info)
 
 uint32_t ProfileBuilder::addSnapshot(SnapshotInfo info)
 {
-    m_data.snapshots.push_back({std::move(info), {}});
+    m_data.snapshots.push_back({std::move(info), {}, {}});
     return static_cast<uint32_t>(m_data.snapshots.size() - 1);
 }
 
 void ProfileBuilder::setCosts(uint32_t snapshot, std::vector<StackCost> costs)
 {
     m_data.snapshots[snapshot].costs = std::move(costs);
+}
+
+void ProfileBuilder::setHeapCosts(uint32_t snapshot, std::vector<HeapCost> costs)
+{
+    m_data.snapshots[snapshot].heapCosts = std::move(costs);
 }
 
 ProfileData ProfileBuilder::take()

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace hs {
@@ -50,6 +51,9 @@ struct RecordingInfo
     std::string commandLine;
     std::string importedAt; // ISO 8601, UTC
     std::vector<std::string> warnings;
+    // Figures of the whole recording as the source tool defines them (heaptrack: runtime_ms,
+    // peak_rss_bytes, ...), by name.
+    std::vector<std::pair<std::string, std::string>> properties;
 };
 
 struct SnapshotInfo
@@ -66,10 +70,23 @@ struct SnapshotInfo
     int protocol = -1;
 };
 
+// Costs of a native heap profile (heaptrack) charged to the innermost stack of each
+// allocation site.
+struct HeapCost
+{
+    uint32_t stack = 0;
+    uint64_t allocations = 0;    // calls to allocation functions
+    uint64_t allocatedBytes = 0; // requested bytes over all calls
+    uint64_t temporary = 0;      // freed right after being allocated
+    uint64_t peakBytes = 0;      // alive at the moment of the global peak
+    uint64_t leakedBytes = 0;    // alive at the end (suppressions not applied)
+};
+
 struct SnapshotData
 {
     SnapshotInfo info;
-    std::vector<StackCost> costs;
+    std::vector<StackCost> costs;    // Python: live blocks per stack and domain
+    std::vector<HeapCost> heapCosts; // heaptrack: per-site costs over the recording
 };
 
 // The in-memory form of a .heapscope file: what importers build and what the store reads back.

@@ -27,6 +27,11 @@ CREATE TABLE snapshot(
     traceback_order INTEGER NOT NULL,
     python TEXT NOT NULL,
     protocol INTEGER NOT NULL);
+CREATE TABLE recording_property(
+    recording_id INTEGER NOT NULL REFERENCES recording(id),
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY(recording_id, key)) WITHOUT ROWID;
 CREATE TABLE string(id INTEGER PRIMARY KEY, value BLOB NOT NULL);
 -- Bulk arrays in blocks of up to 65536 rows, each column a little-endian array:
 -- ids uint32 (0xFFFFFFFF: none), lines int64, sizes and counts uint64.
@@ -53,6 +58,18 @@ CREATE TABLE cost_block(
     sizes BLOB NOT NULL,
     counts BLOB NOT NULL,
     truncated BLOB NOT NULL,
+    PRIMARY KEY(snapshot_id, first)) WITHOUT ROWID;
+-- Per snapshot: native heap costs per allocation site (innermost stack).
+CREATE TABLE heap_cost_block(
+    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+    first INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    stack_ids BLOB NOT NULL,
+    allocations BLOB NOT NULL,
+    allocated_bytes BLOB NOT NULL,
+    temporary BLOB NOT NULL,
+    peak_bytes BLOB NOT NULL,
+    leaked_bytes BLOB NOT NULL,
     PRIMARY KEY(snapshot_id, first)) WITHOUT ROWID;
 )sql";
 }

@@ -127,7 +127,17 @@ ProfileData Store::loadSnapshotList() const
                 s.int64(8) == 1 ? TracebackOrder::MostRecentFirst : TracebackOrder::OldestFirst;
             i.python = s.text(9);
             i.protocol = static_cast<int>(s.int64(10));
-            data.snapshots.push_back({std::move(i), {}});
+            data.snapshots.push_back({std::move(i), {}, {}});
+        }
+    }
+    {
+        SqliteStatement s(db, "SELECT recording_id, key, value FROM recording_property "
+                              "ORDER BY recording_id, key");
+        while (s.step()) {
+            const auto rec = static_cast<uint64_t>(s.int64(0));
+            if (rec >= data.recordings.size())
+                throw Error(db.path() + ": damaged heapscope file: property of no recording");
+            data.recordings[rec].properties.emplace_back(s.text(1), s.text(2));
         }
     }
     return data;
@@ -219,6 +229,37 @@ void Store::loadBulk(SqliteDb& db, ProfileData& data)
                     blobarray::at<uint32_t>(stacks, k), blobarray::at<uint32_t>(domains, k),
                     blobarray::at<uint64_t>(sizes, k), blobarray::at<uint64_t>(counts, k),
                     blobarray::at<uint64_t>(truncated, k)};
+                if (c.stack >= data.stacks.size())
+                    damaged("cost of a missing stack");
+                costs.push_back(c);
+            }
+        }
+    }
+    {
+        SqliteStatement s(db, "SELECT snapshot_id, first, count, stack_ids, allocations, "
+                              "allocated_bytes, temporary, peak_bytes, leaked_bytes "
+                              "FROM heap_cost_block ORDER BY snapshot_id, first");
+        while (s.step()) {
+            const auto snap = static_cast<uint64_t>(s.int64(0));
+            const auto n = static_cast<size_t>(s.int64(2));
+            if (snap >= data.snapshots.size())
+                damaged("costs of a missing snapshot");
+            auto& costs = data.snapshots[snap].heapCosts;
+            std::string_view columns[6];
+            bool fits =
+                s.int64(1) == static_cast<int64_t>(costs.size()) && n <= blobarray::kBlockRows;
+            for (int c = 0; c < 6; ++c) {
+                columns[c] = s.blob(3 + c);
+                fits = fits && (c == 0 ? blobarray::fits<uint32_t>(columns[c], n)
+                                       : blobarray::fits<uint64_t>(columns[c], n));
+            }
+            if (!fits)
+                damaged("malformed heap cost block");
+            for (size_t k = 0; k < n; ++k) {
+                const HeapCost c{
+                    blobarray::at<uint32_t>(columns[0], k), blobarray::at<uint64_t>(columns[1], k),
+                    blobarray::at<uint64_t>(columns[2], k), blobarray::at<uint64_t>(columns[3], k),
+                    blobarray::at<uint64_t>(columns[4], k), blobarray::at<uint64_t>(columns[5], k)};
                 if (c.stack >= data.stacks.size())
                     damaged("cost of a missing stack");
                 costs.push_back(c);

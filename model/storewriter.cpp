@@ -62,6 +62,7 @@ void writeTables(SqliteDb& db, const ProfileData& data)
         }
     }
     SqliteStatement rec(db, "INSERT INTO recording VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement prop(db, "INSERT OR REPLACE INTO recording_property VALUES(?, ?, ?)");
     for (size_t i = 0; i < data.recordings.size(); ++i) {
         const auto& r = data.recordings[i];
         rec.bind(1, static_cast<int64_t>(i));
@@ -73,9 +74,16 @@ void writeTables(SqliteDb& db, const ProfileData& data)
         rec.bindText(7, r.importedAt);
         rec.bindText(8, joinLines(r.warnings));
         rec.run();
+        for (const auto& [key, value] : r.properties) {
+            prop.bind(1, static_cast<int64_t>(i));
+            prop.bindText(2, key);
+            prop.bindText(3, value);
+            prop.run();
+        }
     }
     SqliteStatement snap(db, "INSERT INTO snapshot VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SqliteStatement cost(db, "INSERT INTO cost_block VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement heapCost(db, "INSERT INTO heap_cost_block VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (size_t i = 0; i < data.snapshots.size(); ++i) {
         const auto& s = data.snapshots[i].info;
         snap.bind(1, static_cast<int64_t>(i));
@@ -102,6 +110,18 @@ void writeTables(SqliteDb& db, const ProfileData& data)
                 blobarray::append<uint64_t>(blobs[2], costs[k].size);
                 blobarray::append<uint64_t>(blobs[3], costs[k].count);
                 blobarray::append<uint64_t>(blobs[4], costs[k].truncated);
+            }
+        });
+        const auto& heap = data.snapshots[i].heapCosts;
+        heapCost.bind(1, static_cast<int64_t>(i));
+        writeBlocks<6>(heapCost, 2, heap.size(), [&](size_t first, size_t n, auto& blobs) {
+            for (size_t k = first; k < first + n; ++k) {
+                blobarray::append<uint32_t>(blobs[0], heap[k].stack);
+                blobarray::append<uint64_t>(blobs[1], heap[k].allocations);
+                blobarray::append<uint64_t>(blobs[2], heap[k].allocatedBytes);
+                blobarray::append<uint64_t>(blobs[3], heap[k].temporary);
+                blobarray::append<uint64_t>(blobs[4], heap[k].peakBytes);
+                blobarray::append<uint64_t>(blobs[5], heap[k].leakedBytes);
             }
         });
     }

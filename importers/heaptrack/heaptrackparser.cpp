@@ -212,8 +212,14 @@ void HeaptrackParser::addSuppressions(std::string_view text)
 
 HeaptrackSummary HeaptrackParser::summarise(std::string_view fileBytes, const std::string& fileName)
 {
-    HeaptrackStream stream(fileBytes, fileName);
     HeaptrackParser parser;
+    return read(fileBytes, fileName, parser);
+}
+
+HeaptrackSummary HeaptrackParser::read(std::string_view fileBytes, const std::string& fileName,
+                                       HeaptrackParser& parser)
+{
+    HeaptrackStream stream(fileBytes, fileName);
     std::string buffer;
     size_t decompressed = 0;
     bool first = true;

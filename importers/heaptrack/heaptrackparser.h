@@ -39,6 +39,9 @@ public:
     // Reads a whole recording (any supported compression) and returns its summary. Throws
     // hs::Error for input that is not a heaptrack recording; a cut one is marked incomplete.
     static HeaptrackSummary summarise(std::string_view fileBytes, const std::string& fileName);
+    // The same, feeding `parser` (which keeps the symbols and per-site costs).
+    static HeaptrackSummary read(std::string_view fileBytes, const std::string& fileName,
+                                 HeaptrackParser& parser);
 
 private:
     void onAllocation(std::string_view fields);

@@ -2,15 +2,19 @@
 // own tools and an independent re-parse), in every compression, and cut recordings giving the
 // figures of exactly the part that could be read.
 
+#include "heaptrackimporter.h"
 #include "heaptrackparser.h"
 #include "heaptrackstream.h"
 #include "heaptracksuppressions.h"
 #include "hserror.h"
+#include "store.h"
+#include "storewriter.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 #include <QTest>
 #include <zlib.h>
 #include <zstd.h>
@@ -107,6 +111,8 @@ private slots:
     void summary();
     void perSiteCosts_data();
     void perSiteCosts();
+    void importSamples_data();
+    void importSamples();
     void suppressions_data();
     void suppressions();
     void cutRecordings_data();
@@ -220,6 +226,55 @@ void TestHeaptrack::perSiteCosts()
     QCOMPARE(qint64(temporary), sums.value("temporary").toInteger());
     QCOMPARE(qint64(peak), sums.value("peak").toInteger());
     QCOMPARE(leaked, s.leakedBytes);
+}
+
+void TestHeaptrack::importSamples_data()
+{
+    perSiteCosts_data();
+}
+
+void TestHeaptrack::importSamples()
+{
+    // The imported trie and costs carry every figure; nothing is lost in the store.
+    QFETCH(QString, name);
+    const QJsonObject truth =
+        QJsonDocument::fromJson(readAll(dataDir() + "/" + name + ".truth.json")).object();
+    const QJsonObject sums = truth.value("heaptrack_print_flamegraph_sums").toObject();
+    const QByteArray file = readAll(dataDir() + "/" + name + ".zst");
+    ProfileBuilder builder;
+    const uint32_t snap = HeaptrackImporter::import(view(file), name.toStdString(), builder, {});
+    ProfileData imported = builder.take();
+    QTemporaryDir dir;
+    StoreWriter::write(imported, dir.filePath("h.heapscope").toStdString());
+    const ProfileData data = Store(dir.filePath("h.heapscope").toStdString()).load();
+    QCOMPARE(data.recordings.at(0).kind, std::string("heaptrack"));
+    uint64_t allocations = 0, temporary = 0, peak = 0, leaked = 0;
+    for (const HeapCost& c : data.snapshots.at(snap).heapCosts) {
+        allocations += c.allocations;
+        temporary += c.temporary;
+        peak += c.peakBytes;
+        leaked += c.leakedBytes;
+        // heaptrack charges the caller of operator new, never operator new itself.
+        const Frame& leaf = data.frames[data.stacks[c.stack].frame];
+        QVERIFY(leaf.function == kNoIndex ||
+                !data.strings[leaf.function].starts_with("operator new("));
+    }
+    QCOMPARE(qint64(allocations), sums.value("allocations").toInteger());
+    QCOMPARE(qint64(temporary), sums.value("temporary").toInteger());
+    QCOMPARE(qint64(peak), sums.value("peak").toInteger());
+    const QJsonObject x = truth.value("exact_from_file").toObject();
+    QCOMPARE(qint64(leaked), x.value("leaked_bytes_before_suppressions").toInteger());
+    const auto property = [&](const char* key) {
+        for (const auto& [k, v] : data.recordings.at(0).properties) {
+            if (k == key)
+                return QString::fromStdString(v).toLongLong();
+        }
+        return -1ll;
+    };
+    QCOMPARE(property("leaked_bytes"), sums.value("leaked").toInteger());
+    QCOMPARE(property("runtime_ms"), x.value("total_runtime_ms").toInteger());
+    QCOMPARE(property("peak_rss_bytes"), x.value("peak_rss_bytes").toInteger());
+    QCOMPARE(property("complete"), 1);
 }
 
 void TestHeaptrack::suppressions_data()

@@ -22,7 +22,7 @@ namespace {
 ProfileData sampleData()
 {
     ProfileBuilder b;
-    const uint32_t rec = b.addRecording({"tracemalloc", "in.pickle", 10, "ab", "", "now", {"w1"}});
+    const uint32_t rec = b.addRecording({"tracemalloc", "in.pickle", 10, "ab", "", "now", {"w1"}, {}});
     const uint32_t fa = b.internFrame({kNoIndex, b.internString("a.py"), 1, kNoIndex});
     const uint32_t fb = b.internFrame({kNoIndex, b.internString("b.py"), 2, kNoIndex});
     const uint32_t fc = b.internFrame({kNoIndex, b.internString("c\xed\xb3\xbf.py"), 3, kNoIndex});
@@ -45,6 +45,8 @@ ProfileData sampleData()
     i.totalSize = uint64_t(1) << 63; // sizes use all 64 bits
     const uint32_t s1 = b.addSnapshot(i);
     b.setCosts(s1, {{sa, 0, uint64_t(1) << 63, 1, 0}});
+    b.setHeapCosts(s1, {{sab, 10, 1000, 3, 200, 100}, {scc, 1, 64, 0, 0, 64}});
+    b.recordingInfo(rec).properties = {{"peak_rss_bytes", "27467776"}, {"runtime_ms", "785"}};
     return b.take();
 }
 
@@ -114,6 +116,12 @@ void TestStore::roundTrip()
         QCOMPARE(out.stacks[i].frame, in.stacks[i].frame);
     }
     QCOMPARE(out.recordings.at(0).warnings, std::vector<std::string>{"w1"});
+    QCOMPARE(out.recordings.at(0).properties.size(), size_t(2));
+    QCOMPARE(out.recordings.at(0).properties[1].second, std::string("785"));
+    QCOMPARE(out.snapshots[1].heapCosts.size(), size_t(2));
+    QCOMPARE(out.snapshots[1].heapCosts[0].allocatedBytes, uint64_t(1000));
+    QCOMPARE(out.snapshots[1].heapCosts[1].leakedBytes, uint64_t(64));
+    QVERIFY(out.snapshots[0].heapCosts.empty());
     QCOMPARE(out.recordings.at(0).sourceSha256, std::string("ab"));
     QCOMPARE(out.snapshots.size(), size_t(2));
     QCOMPARE(out.snapshots[0].info.label, std::string("first"));
