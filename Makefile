@@ -89,6 +89,11 @@ fuzz: fuzz-deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  $(FUZZ_BUILD)/bin/fuzz_pickle -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -rss_limit_mb=2048 -print_final_stats=1 $(FUZZ_BUILD)/corpus
+	mkdir -p $(FUZZ_BUILD)/corpus-heaptrack
+	cp tests/data/heaptrack/seeds/* $(FUZZ_BUILD)/corpus-heaptrack/
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  $(FUZZ_BUILD)/bin/fuzz_heaptrack -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -rss_limit_mb=2048 -print_final_stats=1 $(FUZZ_BUILD)/corpus-heaptrack
 
 BENCH_PYTHON ?= python3
 

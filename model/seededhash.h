@@ -44,7 +44,8 @@ inline uint64_t bytes(std::string_view s)
         h = mix(h ^ word);
     }
     uint64_t tail = 0;
-    std::memcpy(&tail, s.data() + i, s.size() - i);
+    if (i < s.size()) // an empty view may have no data pointer at all
+        std::memcpy(&tail, s.data() + i, s.size() - i);
     return mix(h ^ tail);
 }
 

@@ -44,7 +44,6 @@ private:
     std::vector<std::string> m_strings; // [0] is the empty string
     std::vector<Ip> m_ips = {Ip{}};
     std::vector<TraceNode> m_traces = {TraceNode{}};
-    bool m_started = false;
 };
 
 } // namespace hs
