@@ -4,6 +4,8 @@
 #include "heaptrackstream.h"
 #include "hserror.h"
 
+#include <algorithm>
+
 namespace hs {
 
 void HeaptrackParser::feed(std::string_view line)
@@ -100,14 +102,23 @@ void HeaptrackParser::feed(std::string_view line)
     }
 }
 
+HeaptrackParser::InfoCost* HeaptrackParser::eventInfo(std::string_view fields, uint64_t& info)
+{
+    // An event naming an allocation info that was never defined is skipped, as heaptrack does.
+    if (!heaptrackhex::read(fields, info) || info >= m_infos.size()) {
+        ++m_summary.unparsableEventLines;
+        return nullptr;
+    }
+    return &m_infos[info];
+}
+
 void HeaptrackParser::onAllocation(std::string_view fields)
 {
     uint64_t info = 0;
-    if (!heaptrackhex::read(fields, info) || info >= m_infos.size()) {
-        ++m_summary.unparsableEventLines;
+    InfoCost* found = eventInfo(fields, info);
+    if (!found)
         return;
-    }
-    InfoCost& cost = m_infos[info];
+    InfoCost& cost = *found;
     ++m_summary.allocations;
     m_summary.allocatedBytes += cost.size;
     m_current += cost.size;
@@ -125,14 +136,15 @@ void HeaptrackParser::onAllocation(std::string_view fields)
 void HeaptrackParser::onDeallocation(std::string_view fields)
 {
     uint64_t info = 0;
-    if (!heaptrackhex::read(fields, info) || info >= m_infos.size()) {
-        ++m_summary.unparsableEventLines;
+    InfoCost* found = eventInfo(fields, info);
+    if (!found)
         return;
-    }
-    InfoCost& cost = m_infos[info];
+    InfoCost& cost = *found;
     ++m_summary.deallocations;
-    m_current -= cost.size;
-    --cost.live;
+    // The interpreter only writes frees of blocks it saw allocated; a damaged file could still
+    // free more than was allocated, which must not wrap the counts around.
+    m_current -= std::min(m_current, cost.size);
+    cost.live -= cost.live > 0;
     touch(info);
     // heaptrack compares allocation-info indices, and its "last" marker is reset to 0, which is
     // a valid index too: reproduced on purpose so the figure matches heaptrack_print.

@@ -44,6 +44,7 @@ public:
                                  HeaptrackParser& parser);
 
 private:
+    InfoCost* eventInfo(std::string_view fields, uint64_t& info);
     void onAllocation(std::string_view fields);
     void onDeallocation(std::string_view fields);
     void resetTotals();
