@@ -3,92 +3,9 @@
 #include "flathashmap.h"
 #include "heaptrackparser.h"
 #include "heaptrackstream.h"
-
-#include <cstdio>
+#include "heaptracktracemapper.h"
 
 namespace hs {
-
-namespace {
-
-bool isOperatorNew(std::string_view function)
-{
-    return function == "operator new(unsigned long)" ||
-           function == "operator new[](unsigned long)" ||
-           function == "operator new(unsigned int)" || function == "operator new[](unsigned int)";
-}
-
-// Maps heaptrack's trace nodes onto the builder's stack trie, each node once.
-class TraceMapper
-{
-public:
-    TraceMapper(const HeaptrackSymbols& symbols, ProfileBuilder& builder)
-        : m_symbols(symbols), m_builder(builder), m_stackOf(symbols.traceCount(), kNoIndex)
-    {}
-
-    // The stack of an allocation site: its trace without the leading operator new frames.
-    uint32_t siteStack(uint32_t trace)
-    {
-        while (const auto* node = m_symbols.trace(trace)) {
-            const auto* ip = m_symbols.ip(node->ip);
-            if (!ip || ip->frames.empty() ||
-                !isOperatorNew(m_symbols.string(ip->frames.back().function)))
-                break;
-            trace = node->parent;
-        }
-        return stackOf(trace);
-    }
-
-private:
-    uint32_t stackOf(uint32_t trace)
-    {
-        // Walk up to a mapped node (or the root), then map the chain down from there.
-        std::vector<uint32_t> chain;
-        uint32_t stack = kNoIndex;
-        for (uint32_t t = trace; m_symbols.trace(t); t = m_symbols.trace(t)->parent) {
-            if (m_stackOf[t] != kNoIndex) {
-                stack = m_stackOf[t];
-                break;
-            }
-            chain.push_back(t);
-        }
-        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-            stack = appendIp(stack, m_symbols.trace(*it)->ip);
-            m_stackOf[*it] = stack;
-        }
-        return stack;
-    }
-
-    uint32_t appendIp(uint32_t parent, uint32_t ipIndex)
-    {
-        const auto* ip = m_symbols.ip(ipIndex);
-        const uint32_t module = ip ? string(ip->module) : kNoIndex;
-        if (!ip || ip->frames.empty()) { // no symbol: heaptrack shows the address
-            char address[32];
-            std::snprintf(address, sizeof address, "0x%llx",
-                          static_cast<unsigned long long>(ip ? ip->address : 0));
-            return m_builder.internStack(
-                parent,
-                m_builder.internFrame({m_builder.internString(address), kNoIndex, 0, module}));
-        }
-        // Frames are listed innermost first; the trie goes from the caller inwards.
-        for (auto f = ip->frames.rbegin(); f != ip->frames.rend(); ++f)
-            parent = m_builder.internStack(
-                parent, m_builder.internFrame({string(f->function), string(f->file),
-                                               static_cast<int64_t>(f->line), module}));
-        return parent;
-    }
-
-    uint32_t string(uint32_t index)
-    {
-        return index == 0 ? kNoIndex : m_builder.internString(m_symbols.string(index));
-    }
-
-    const HeaptrackSymbols& m_symbols;
-    ProfileBuilder& m_builder;
-    std::vector<uint32_t> m_stackOf; // by trace index; the root maps to kNoIndex
-};
-
-} // namespace
 
 bool HeaptrackImporter::sniff(std::string_view head)
 {
@@ -130,7 +47,7 @@ uint32_t HeaptrackImporter::import(std::string_view data, const std::string& fil
                       {"complete", s.complete ? "1" : "0"}};
     const uint32_t recording = builder.addRecording(std::move(rec));
 
-    TraceMapper mapper(parser.symbols(), builder);
+    HeaptrackTraceMapper mapper(parser.symbols(), builder);
     FlatHashMap costIndex;
     std::vector<HeapCost> costs;
     for (const auto& info : parser.infoCosts()) {

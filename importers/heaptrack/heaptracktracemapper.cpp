@@ -1,0 +1,74 @@
+#include "heaptracktracemapper.h"
+
+#include <cstdio>
+
+namespace hs {
+
+namespace {
+bool isOperatorNew(std::string_view function)
+{
+    return function == "operator new(unsigned long)" ||
+           function == "operator new[](unsigned long)" ||
+           function == "operator new(unsigned int)" || function == "operator new[](unsigned int)";
+}
+} // namespace
+
+HeaptrackTraceMapper::HeaptrackTraceMapper(const HeaptrackSymbols& symbols, ProfileBuilder& builder)
+    : m_symbols(symbols), m_builder(builder), m_stackOf(symbols.traceCount(), kNoIndex)
+{}
+
+uint32_t HeaptrackTraceMapper::siteStack(uint32_t trace)
+{
+    while (const auto* node = m_symbols.trace(trace)) {
+        const auto* ip = m_symbols.ip(node->ip);
+        if (!ip || ip->frames.empty() ||
+            !isOperatorNew(m_symbols.string(ip->frames.back().function)))
+            break;
+        trace = node->parent;
+    }
+    return stackOf(trace);
+}
+
+uint32_t HeaptrackTraceMapper::stackOf(uint32_t trace)
+{
+    // Walk up to a mapped node (or the root), then map the chain down from there.
+    std::vector<uint32_t> chain;
+    uint32_t stack = kNoIndex;
+    for (uint32_t t = trace; m_symbols.trace(t); t = m_symbols.trace(t)->parent) {
+        if (m_stackOf[t] != kNoIndex) {
+            stack = m_stackOf[t];
+            break;
+        }
+        chain.push_back(t);
+    }
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+        stack = appendIp(stack, m_symbols.trace(*it)->ip);
+        m_stackOf[*it] = stack;
+    }
+    return stack;
+}
+
+uint32_t HeaptrackTraceMapper::appendIp(uint32_t parent, uint32_t ipIndex)
+{
+    const auto* ip = m_symbols.ip(ipIndex);
+    const uint32_t module = ip ? string(ip->module) : kNoIndex;
+    if (!ip || ip->frames.empty()) { // no symbol: heaptrack shows the address
+        char address[32];
+        std::snprintf(address, sizeof address, "0x%llx",
+                      static_cast<unsigned long long>(ip ? ip->address : 0));
+        return m_builder.internStack(
+            parent, m_builder.internFrame({m_builder.internString(address), kNoIndex, 0, module}));
+    }
+    for (auto f = ip->frames.rbegin(); f != ip->frames.rend(); ++f)
+        parent = m_builder.internStack(
+            parent, m_builder.internFrame({string(f->function), string(f->file),
+                                           static_cast<int64_t>(f->line), module}));
+    return parent;
+}
+
+uint32_t HeaptrackTraceMapper::string(uint32_t index)
+{
+    return index == 0 ? kNoIndex : m_builder.internString(m_symbols.string(index));
+}
+
+} // namespace hs
