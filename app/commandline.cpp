@@ -1,6 +1,8 @@
 #include "commandline.h"
 
 #include "arguments.h"
+#include "filehead.h"
+#include "heapreport.h"
 #include "hserror.h"
 #include "inputloader.h"
 #include "statistics.h"
@@ -12,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
+#include <optional>
 #include <sys/stat.h>
 
 namespace hs {
@@ -29,9 +32,42 @@ void writeOut(const std::string& text)
         throw OutputFailure{"cannot write to standard output"};
 }
 
+std::string readSuppressions(const std::string& path)
+{
+    // A suppression file is a short list of patterns; anything huge is a wrong argument.
+    constexpr size_t kMaxBytes = size_t(16) << 20;
+    const auto text = readRegularFileHead(path, kMaxBytes + 1);
+    if (!text)
+        throw Error(path + ": cannot read the suppression file");
+    if (text->size() > kMaxBytes)
+        throw Error(path + ": the suppression file is larger than 16 MiB");
+    return *text;
+}
+
+std::optional<std::pair<int64_t, int64_t>> timeRange(const Arguments& a)
+{
+    if (!a.has("--time-range"))
+        return std::nullopt;
+    const std::string v = a.value("--time-range");
+    const size_t colon = v.find(':');
+    const auto parse = [](const std::string& s, int64_t& out) {
+        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 15)
+            return false;
+        out = std::stoll(s);
+        return true;
+    };
+    int64_t from = 0, to = 0;
+    if (colon == std::string::npos || !parse(v.substr(0, colon), from) ||
+        !parse(v.substr(colon + 1), to) || from > to)
+        throw Arguments::UsageError{"--time-range takes FROM:TO in milliseconds, FROM <= TO"};
+    return std::make_pair(from, to);
+}
+
 InputLoader::Options loaderOptions(const Arguments& a)
 {
     InputLoader::Options o;
+    if (a.has("--suppressions"))
+        o.heaptrack.suppressions = readSuppressions(a.value("--suppressions"));
     const std::string python = a.value("--python");
     if (python.empty())
         return o;
@@ -110,14 +146,18 @@ std::string CommandLine::usage()
        heapscope FILE...          (summary of each file)
 
 Subcommands (headless, no display needed):
-  import INPUT... [-o OUT.heapscope] [--python VER] [--force]
-        Import tracemalloc dumps into one .heapscope file, one snapshot per input, in the
-        order given. OUT defaults to FIRST_INPUT.heapscope. An existing OUT is replaced only
+  import INPUT... [-o OUT.heapscope] [--python VER] [--suppressions FILE] [--force]
+        Import tracemalloc dumps and heaptrack recordings into one .heapscope file, one
+        snapshot per input, in the order given. OUT defaults to FIRST_INPUT.heapscope. An existing OUT is replaced only
         if it is a heapscope file (or with --force); an input is never overwritten.
   stats INPUT [--snapshot N] [--by lineno|filename|traceback] [--cumulative] [--limit N]
         [--json] [--python VER]
         Snapshot.statistics() of a dump or of a snapshot in a .heapscope file (N counts from 0;
         default: the last). --limit 0 prints every group (default 10).
+        For a heaptrack recording: heaptrack_print's summary and top lists (peak, leaked,
+        allocations, temporary), [--time-range FROM:TO] for what happened between two times
+        (ms, heaptrack's "filter in": consumption delta instead of leaked),
+        [--suppressions FILE] LSan-style leak:PATTERN lines applied to the leaks.
   diff OLD [NEW] [--old-snapshot N] [--new-snapshot N] [--by ...] [--cumulative] [--limit N]
         [--json] [--python VER]
         NEW.compare_to(OLD). With one .heapscope file, compares its last two snapshots.
@@ -125,7 +165,7 @@ Subcommands (headless, no display needed):
 --python VER names the Python that wrote a dump when the file cannot tell (3.6 and 3.7 both
 write protocol 4); it only changes the order of tied traceback groups.
 Inputs are recognised by content: tracemalloc Snapshot.dump() pickles (protocols 0-5, CPython
-3.6-3.13) and .heapscope files. Pickles are read by heapscope's own restricted reader, never
+3.6-3.13), heaptrack recordings (zstd, gzip or plain text) and .heapscope files. Pickles are read by heapscope's own restricted reader, never
 executed.
 
 Exit codes: 0 success, 1 the input is missing, unreadable, malformed or refused,
@@ -176,7 +216,7 @@ int CommandLine::run(const std::vector<std::string>& args)
 
 int CommandLine::runImport(const std::vector<std::string>& args)
 {
-    const Arguments a(args, {"--force"}, {"-o", "--output", "--python"});
+    const Arguments a(args, {"--force"}, {"-o", "--output", "--python", "--suppressions"});
     const auto& inputs = a.positional();
     if (inputs.empty())
         throw Arguments::UsageError{"import needs at least one input file"};
@@ -212,13 +252,17 @@ int CommandLine::runImport(const std::vector<std::string>& args)
     }
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-    uint64_t traces = 0;
+    uint64_t traces = 0, calls = 0; // Python's live blocks; heaptrack's allocation calls
     for (const auto& s : data.snapshots)
-        traces += s.info.totalCount;
+        (data.recordings[s.info.recording].kind == "heaptrack" ? calls : traces) +=
+            s.info.totalCount;
+    std::string what = std::to_string(traces) + " traces";
+    if (calls > 0)
+        what = (traces > 0 ? what + ", " : std::string()) + std::to_string(calls) +
+               " allocation calls";
     char line[512];
-    std::snprintf(line, sizeof line, "%s: %zu snapshots, %llu traces, %zu call stacks (%.0f ms)\n",
-                  out.c_str(), data.snapshots.size(), static_cast<unsigned long long>(traces),
-                  data.stacks.size(), ms);
+    std::snprintf(line, sizeof line, "%s: %zu snapshots, %s, %zu call stacks (%.0f ms)\n",
+                  out.c_str(), data.snapshots.size(), what.c_str(), data.stacks.size(), ms);
     writeOut(line);
     for (const auto& r : data.recordings) {
         for (const auto& w : r.warnings)
@@ -229,14 +273,28 @@ int CommandLine::runImport(const std::vector<std::string>& args)
 
 int CommandLine::runStats(const std::vector<std::string>& args)
 {
-    const Arguments a(args, {"--json", "--cumulative"},
-                      {"--snapshot", "--by", "--limit", "--python"});
+    const Arguments a(
+        args, {"--json", "--cumulative"},
+        {"--snapshot", "--by", "--limit", "--python", "--suppressions", "--time-range"});
     if (a.positional().size() != 1)
         throw Arguments::UsageError{"stats needs exactly one input file"};
     const std::string& path = a.positional().front();
     const StatisticsReport::Request request = reportRequest(a);
+    const auto range = timeRange(a);
+    if (a.has("--suppressions") && InputLoader::detectFile(path) == InputFormat::Heapscope)
+        throw Arguments::UsageError{"--suppressions applies when a heaptrack recording is read; "
+                                    "import it again with --suppressions"};
     const ProfileData data = InputLoader::load(path, loaderOptions(a));
     const uint32_t snap = pickSnapshot(data, path, a, "--snapshot", 0);
+    if (data.recordings[data.snapshots[snap].info.recording].kind == "heaptrack") {
+        const ReportSource source{path, formatOf(path), &data, snap};
+        const HeapReport::Request heapRequest{request.limit, range};
+        writeOut(a.has("--json") ? HeapReport::json(source, heapRequest)
+                                 : HeapReport::text(source, heapRequest));
+        return Ok;
+    }
+    if (range)
+        throw Arguments::UsageError{"--time-range applies to heaptrack recordings"};
     std::vector<StatRow> rows;
     try {
         rows = computeStatistics(data, snap, request.by, request.cumulative);

@@ -17,6 +17,8 @@ InputFormat InputLoader::detect(std::string_view head)
         return InputFormat::Heapscope;
     if (TracemallocImporter::sniff(head))
         return InputFormat::Tracemalloc;
+    if (HeaptrackImporter::sniff(head))
+        return InputFormat::Heaptrack;
     return InputFormat::Unknown;
 }
 
@@ -27,6 +29,8 @@ const char* InputLoader::formatName(InputFormat format)
         return "heapscope";
     case InputFormat::Tracemalloc:
         return "tracemalloc";
+    case InputFormat::Heaptrack:
+        return "heaptrack";
     case InputFormat::Unknown:
     default:
         return "unknown";
@@ -45,8 +49,8 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
 {
     const InputFile file(path);
     const std::string_view bytes = file.bytes();
-    switch (detect(bytes.substr(0, 64))) {
-    case InputFormat::Tracemalloc: {
+    const InputFormat format = detect(bytes.substr(0, 64));
+    if (format == InputFormat::Tracemalloc || format == InputFormat::Heaptrack) {
         std::string sha256;
         if (options.hash)
             sha256 = QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())),
@@ -54,19 +58,23 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
                          .toHex()
                          .toStdString();
         const uint32_t snap =
-            TracemallocImporter::import(bytes, path, builder, options.tracemalloc);
+            format == InputFormat::Tracemalloc
+                ? TracemallocImporter::import(bytes, path, builder, options.tracemalloc)
+                : HeaptrackImporter::import(bytes, path, builder, options.heaptrack);
         RecordingInfo& rec = builder.recordingInfo(builder.snapshotInfo(snap).recording);
         rec.importedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
         rec.sourceSha256 = std::move(sha256);
-        break;
+        return;
     }
+    switch (format) {
     case InputFormat::Heapscope:
         throw Error(path + ": is already a heapscope file");
     case InputFormat::Unknown:
     default:
         throw Error(path + (bytes.empty() ? ": the file is empty"
                                           : ": not a recognised input (expected a tracemalloc "
-                                            "Snapshot.dump() file or a .heapscope file)"));
+                                            "Snapshot.dump() file, a heaptrack recording or a "
+                                            ".heapscope file)"));
     }
 }
 

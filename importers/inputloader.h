@@ -1,5 +1,6 @@
 #pragma once
 
+#include "heaptrackimporter.h"
 #include "profilebuilder.h"
 #include "tracemallocimporter.h"
 
@@ -12,7 +13,8 @@ enum class InputFormat
 {
     Unknown,
     Heapscope,
-    Tracemalloc
+    Tracemalloc,
+    Heaptrack
 };
 
 // Finds the format of a file by its content, never by its name, and loads it.
@@ -22,6 +24,7 @@ public:
     struct Options
     {
         TracemallocImporter::Options tracemalloc;
+        HeaptrackImporter::Options heaptrack;
         bool hash = false; // compute the input's SHA-256 for the recording
     };
 

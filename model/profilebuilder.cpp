@@ -70,9 +70,9 @@ void ProfileBuilder::setCosts(uint32_t snapshot, std::vector<StackCost> costs)
     m_data.snapshots[snapshot].costs = std::move(costs);
 }
 
-void ProfileBuilder::setHeapCosts(uint32_t snapshot, std::vector<HeapCost> costs)
+void ProfileBuilder::setHeapProfile(uint32_t snapshot, HeapProfile heap)
 {
-    m_data.snapshots[snapshot].heapCosts = std::move(costs);
+    m_data.snapshots[snapshot].heap = std::move(heap);
 }
 
 ProfileData ProfileBuilder::take()

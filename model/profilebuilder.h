@@ -21,7 +21,7 @@ public:
     uint32_t addRecording(RecordingInfo info);
     uint32_t addSnapshot(SnapshotInfo info);
     void setCosts(uint32_t snapshot, std::vector<StackCost> costs);
-    void setHeapCosts(uint32_t snapshot, std::vector<HeapCost> costs);
+    void setHeapProfile(uint32_t snapshot, HeapProfile heap);
     SnapshotInfo& snapshotInfo(uint32_t snapshot) { return m_data.snapshots[snapshot].info; }
     RecordingInfo& recordingInfo(uint32_t recording) { return m_data.recordings[recording]; }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "heapprofile.h"
+
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -70,23 +72,11 @@ struct SnapshotInfo
     int protocol = -1;
 };
 
-// Costs of a native heap profile (heaptrack) charged to the innermost stack of each
-// allocation site.
-struct HeapCost
-{
-    uint32_t stack = 0;
-    uint64_t allocations = 0;    // calls to allocation functions
-    uint64_t allocatedBytes = 0; // requested bytes over all calls
-    uint64_t temporary = 0;      // freed right after being allocated
-    uint64_t peakBytes = 0;      // alive at the moment of the global peak
-    uint64_t leakedBytes = 0;    // alive at the end (suppressions not applied)
-};
-
 struct SnapshotData
 {
     SnapshotInfo info;
-    std::vector<StackCost> costs;    // Python: live blocks per stack and domain
-    std::vector<HeapCost> heapCosts; // heaptrack: per-site costs over the recording
+    std::vector<StackCost> costs; // Python: live blocks per stack and domain
+    HeapProfile heap;             // heaptrack: native heap costs over the recording
 };
 
 // The in-memory form of a .heapscope file: what importers build and what the store reads back.

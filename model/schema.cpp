@@ -59,18 +59,15 @@ CREATE TABLE cost_block(
     counts BLOB NOT NULL,
     truncated BLOB NOT NULL,
     PRIMARY KEY(snapshot_id, first)) WITHOUT ROWID;
--- Per snapshot: native heap costs per allocation site (innermost stack).
-CREATE TABLE heap_cost_block(
+-- Per snapshot: a native heap profile (heaptrack) as named columns of uint64 values
+-- (cost.*, location.*, interval.*, bucket_cost.*, size.*), in blocks like the arrays above.
+CREATE TABLE heap_column_block(
     snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+    name TEXT NOT NULL,
     first INTEGER NOT NULL,
     count INTEGER NOT NULL,
-    stack_ids BLOB NOT NULL,
-    allocations BLOB NOT NULL,
-    allocated_bytes BLOB NOT NULL,
-    temporary BLOB NOT NULL,
-    peak_bytes BLOB NOT NULL,
-    leaked_bytes BLOB NOT NULL,
-    PRIMARY KEY(snapshot_id, first)) WITHOUT ROWID;
+    data BLOB NOT NULL,
+    PRIMARY KEY(snapshot_id, name, first)) WITHOUT ROWID;
 )sql";
 }
 

@@ -2,6 +2,7 @@
 
 #include "blobarray.h"
 #include "filehead.h"
+#include "heapcolumns.h"
 #include "hserror.h"
 #include "schema.h"
 #include "sqlitedb.h"
@@ -146,11 +147,11 @@ ProfileData Store::loadSnapshotList() const
 ProfileData Store::load() const
 {
     ProfileData data = loadSnapshotList();
-    loadBulk(*m_db, data);
+    loadBulk(*m_db, m_version, data);
     return data;
 }
 
-void Store::loadBulk(SqliteDb& db, ProfileData& data)
+void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
 {
     {
         SqliteStatement s(db, "SELECT id, value FROM string ORDER BY id");
@@ -235,36 +236,32 @@ void Store::loadBulk(SqliteDb& db, ProfileData& data)
             }
         }
     }
+    if (version < 2)
+        return; // version 1 files hold no heap profiles
+    std::vector<HeapColumns> columns(data.snapshots.size());
     {
-        SqliteStatement s(db, "SELECT snapshot_id, first, count, stack_ids, allocations, "
-                              "allocated_bytes, temporary, peak_bytes, leaked_bytes "
-                              "FROM heap_cost_block ORDER BY snapshot_id, first");
+        SqliteStatement s(db, "SELECT snapshot_id, name, first, count, data FROM heap_column_block "
+                              "ORDER BY snapshot_id, name, first");
         while (s.step()) {
             const auto snap = static_cast<uint64_t>(s.int64(0));
-            const auto n = static_cast<size_t>(s.int64(2));
             if (snap >= data.snapshots.size())
-                damaged("costs of a missing snapshot");
-            auto& costs = data.snapshots[snap].heapCosts;
-            std::string_view columns[6];
-            bool fits =
-                s.int64(1) == static_cast<int64_t>(costs.size()) && n <= blobarray::kBlockRows;
-            for (int c = 0; c < 6; ++c) {
-                columns[c] = s.blob(3 + c);
-                fits = fits && (c == 0 ? blobarray::fits<uint32_t>(columns[c], n)
-                                       : blobarray::fits<uint64_t>(columns[c], n));
-            }
-            if (!fits)
-                damaged("malformed heap cost block");
-            for (size_t k = 0; k < n; ++k) {
-                const HeapCost c{
-                    blobarray::at<uint32_t>(columns[0], k), blobarray::at<uint64_t>(columns[1], k),
-                    blobarray::at<uint64_t>(columns[2], k), blobarray::at<uint64_t>(columns[3], k),
-                    blobarray::at<uint64_t>(columns[4], k), blobarray::at<uint64_t>(columns[5], k)};
-                if (c.stack >= data.stacks.size())
-                    damaged("cost of a missing stack");
-                costs.push_back(c);
-            }
+                damaged("a heap profile of a missing snapshot");
+            auto& values = columns[snap][s.text(1)];
+            const auto n = static_cast<size_t>(s.int64(3));
+            const auto blob = s.blob(4);
+            if (s.int64(2) != static_cast<int64_t>(values.size()) || n > blobarray::kBlockRows ||
+                !blobarray::fits<uint64_t>(blob, n))
+                damaged("malformed heap column block");
+            for (size_t k = 0; k < n; ++k)
+                values.push_back(blobarray::at<uint64_t>(blob, k));
         }
+    }
+    for (size_t i = 0; i < columns.size(); ++i) {
+        std::string damage;
+        data.snapshots[i].heap =
+            heapFromColumns(columns[i], data.stacks.size(), data.frames.size(), damage);
+        if (!damage.empty())
+            damaged(damage.c_str());
     }
 }
 

@@ -28,7 +28,7 @@ public:
     ProfileData load() const;
 
 private:
-    static void loadBulk(SqliteDb& db, ProfileData& data);
+    static void loadBulk(SqliteDb& db, int version, ProfileData& data);
 
     std::unique_ptr<SqliteDb> m_db;
     int m_version = 0;

@@ -1,6 +1,7 @@
 #include "storewriter.h"
 
 #include "blobarray.h"
+#include "heapcolumns.h"
 #include "hserror.h"
 #include "schema.h"
 #include "sqlitedb.h"
@@ -83,7 +84,7 @@ void writeTables(SqliteDb& db, const ProfileData& data)
     }
     SqliteStatement snap(db, "INSERT INTO snapshot VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SqliteStatement cost(db, "INSERT INTO cost_block VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
-    SqliteStatement heapCost(db, "INSERT INTO heap_cost_block VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    SqliteStatement heap(db, "INSERT INTO heap_column_block VALUES(?, ?, ?, ?, ?)");
     for (size_t i = 0; i < data.snapshots.size(); ++i) {
         const auto& s = data.snapshots[i].info;
         snap.bind(1, static_cast<int64_t>(i));
@@ -112,18 +113,14 @@ void writeTables(SqliteDb& db, const ProfileData& data)
                 blobarray::append<uint64_t>(blobs[4], costs[k].truncated);
             }
         });
-        const auto& heap = data.snapshots[i].heapCosts;
-        heapCost.bind(1, static_cast<int64_t>(i));
-        writeBlocks<6>(heapCost, 2, heap.size(), [&](size_t first, size_t n, auto& blobs) {
-            for (size_t k = first; k < first + n; ++k) {
-                blobarray::append<uint32_t>(blobs[0], heap[k].stack);
-                blobarray::append<uint64_t>(blobs[1], heap[k].allocations);
-                blobarray::append<uint64_t>(blobs[2], heap[k].allocatedBytes);
-                blobarray::append<uint64_t>(blobs[3], heap[k].temporary);
-                blobarray::append<uint64_t>(blobs[4], heap[k].peakBytes);
-                blobarray::append<uint64_t>(blobs[5], heap[k].leakedBytes);
-            }
-        });
+        for (const auto& [name, values] : heapToColumns(data.snapshots[i].heap)) {
+            heap.bind(1, static_cast<int64_t>(i));
+            heap.bindText(2, name);
+            writeBlocks<1>(heap, 3, values.size(), [&](size_t first, size_t n, auto& blobs) {
+                for (size_t k = first; k < first + n; ++k)
+                    blobarray::append<uint64_t>(blobs[0], values[k]);
+            });
+        }
     }
     SqliteStatement str(db, "INSERT INTO string VALUES(?, ?)");
     for (size_t i = 0; i < data.strings.size(); ++i) {

@@ -14,38 +14,6 @@ size_t shown(const std::vector<StatRow>& rows, size_t limit)
     return limit == 0 ? rows.size() : std::min(limit, rows.size());
 }
 
-void writeSource(JsonWriter& w, const ReportSource& s)
-{
-    const SnapshotInfo& info = s.data->snapshots[s.snapshot].info;
-    const RecordingInfo& rec = s.data->recordings[info.recording];
-    w.beginObject();
-    w.key("path");
-    w.value(s.path);
-    w.key("format");
-    w.value(s.format);
-    w.key("recording");
-    w.beginObject();
-    w.key("kind");
-    w.value(rec.kind);
-    w.key("source_name");
-    w.value(rec.sourceName);
-    w.key("source_size");
-    w.value(rec.sourceSize);
-    w.key("source_sha256");
-    w.value(rec.sourceSha256);
-    w.key("imported_at");
-    w.value(rec.importedAt);
-    w.key("warnings");
-    w.beginArray();
-    for (const auto& warning : rec.warnings)
-        w.value(warning);
-    w.endArray();
-    w.endObject();
-    w.key("snapshots");
-    w.value(static_cast<uint64_t>(s.data->snapshots.size()));
-    w.endObject();
-}
-
 void writeSnapshot(JsonWriter& w, const ReportSource& s)
 {
     const SnapshotInfo& info = s.data->snapshots[s.snapshot].info;
@@ -167,12 +135,12 @@ std::string jsonDocument(const ReportSource& source, const ReportSource* older,
     JsonWriter w;
     w.beginObject();
     w.key("source");
-    writeSource(w, source);
+    writeReportSource(w, source);
     w.key("snapshot");
     writeSnapshot(w, source);
     if (older) {
         w.key("old_source");
-        writeSource(w, *older);
+        writeReportSource(w, *older);
         w.key("old_snapshot");
         writeSnapshot(w, *older);
     }

@@ -1,21 +1,13 @@
 #pragma once
 
 #include "profiledata.h"
+#include "reportsource.h"
 #include "statistics.h"
 
 #include <string>
 #include <vector>
 
 namespace hs {
-
-// Where a snapshot came from, for the report's "source" part.
-struct ReportSource
-{
-    std::string path;
-    std::string format; // "tracemalloc", "heapscope"
-    const ProfileData* data = nullptr;
-    uint32_t snapshot = 0;
-};
 
 // Renders statistics and diffs as text (Python's tracemalloc wording) or as the JSON contract
 // documented in the README. `limit` 0 means every row.

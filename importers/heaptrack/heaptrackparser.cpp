@@ -37,6 +37,7 @@ void HeaptrackParser::feed(std::string_view line)
         }
         m_infos.push_back(info);
         m_dirty.push_back(false);
+        m_timeline.addInfo();
         break;
     }
     case 'c': {
@@ -46,6 +47,7 @@ void HeaptrackParser::feed(std::string_view line)
         if (heaptrackhex::read(rest, ms)) {
             m_now = ms;
             m_summary.lastTimestampMs = ms;
+            m_timeline.timestamp(static_cast<int64_t>(ms), m_current);
         }
         break;
     }
@@ -53,8 +55,10 @@ void HeaptrackParser::feed(std::string_view line)
         std::string_view rest = fields;
         uint64_t pages = 0;
         ++m_summary.rssLines;
-        if (heaptrackhex::read(rest, pages))
+        if (heaptrackhex::read(rest, pages)) {
             m_summary.peakRssPages = std::max(m_summary.peakRssPages, pages);
+            m_timeline.rss(pages);
+        }
         break;
     }
     case 's':
@@ -95,6 +99,7 @@ void HeaptrackParser::feed(std::string_view line)
     case 'A':
         m_summary.attached = true;
         resetTotals();
+        m_timeline.reset(m_current);
         break;
     default:
         ++m_summary.unknownLines;
@@ -125,6 +130,7 @@ void HeaptrackParser::onAllocation(std::string_view fields)
     ++cost.allocations;
     ++cost.live;
     touch(info);
+    m_timeline.allocation(static_cast<uint32_t>(info), cost.size, m_current);
     if (m_current > m_summary.peakBytes) {
         m_summary.peakBytes = m_current;
         m_summary.peakTimeMs = m_now;
@@ -148,10 +154,12 @@ void HeaptrackParser::onDeallocation(std::string_view fields)
     touch(info);
     // heaptrack compares allocation-info indices, and its "last" marker is reset to 0, which is
     // a valid index too: reproduced on purpose so the figure matches heaptrack_print.
-    if (info == m_lastInfo) {
+    const bool temporary = info == m_lastInfo;
+    if (temporary) {
         ++m_summary.temporary;
         ++cost.temporary;
     }
+    m_timeline.deallocation(static_cast<uint32_t>(info), cost.size, temporary);
     m_lastInfo = 0;
 }
 
@@ -206,10 +214,17 @@ HeaptrackSummary HeaptrackParser::finish()
 {
     m_summary.leakedBytes = m_current;
     m_summary.suppressedBytes = 0;
-    for (const InfoCost& cost : m_infos) {
-        if (cost.live > 0 && suppressed(cost.trace))
+    // Sites share traces: each trace is matched against the suppressions once.
+    std::vector<int8_t> traceSuppressed(m_symbols.traceCount() + 1, -1);
+    for (InfoCost& cost : m_infos) {
+        const uint32_t t = cost.trace < traceSuppressed.size() ? cost.trace : 0;
+        if (traceSuppressed[t] < 0)
+            traceSuppressed[t] = suppressed(cost.trace) ? 1 : 0;
+        cost.suppressed = traceSuppressed[t] == 1;
+        if (cost.suppressed)
             m_summary.suppressedBytes += cost.live * cost.size;
     }
+    m_timeline.finish(m_intervals, m_bucketWidth, m_bucketRows);
     return m_summary;
 }
 

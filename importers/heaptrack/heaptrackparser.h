@@ -3,6 +3,7 @@
 #include "heaptracksummary.h"
 #include "heaptracksuppressions.h"
 #include "heaptracksymbols.h"
+#include "heaptracktimeline.h"
 
 #include <string>
 #include <string_view>
@@ -23,8 +24,9 @@ public:
         uint32_t trace = 0;
         uint64_t allocations = 0;
         uint64_t temporary = 0;
-        uint64_t live = 0;     // blocks alive now (at the end: leaked)
-        uint64_t peakLive = 0; // blocks alive at the moment of the peak
+        uint64_t live = 0;       // blocks alive now (at the end: leaked)
+        uint64_t peakLive = 0;   // blocks alive at the moment of the peak
+        bool suppressed = false; // a leak suppression matches its backtrace (set by finish)
     };
 
     // One line without its newline.
@@ -33,6 +35,10 @@ public:
 
     const std::vector<InfoCost>& infoCosts() const { return m_infos; }
     const HeaptrackSymbols& symbols() const { return m_symbols; }
+    // Valid after finish(): the timeline (RSS in pages) and per-bucket events by info.
+    const std::vector<HeapInterval>& intervals() const { return m_intervals; }
+    uint32_t bucketWidth() const { return m_bucketWidth; }
+    const std::vector<HeaptrackTimeline::Row>& bucketRows() const { return m_bucketRows; }
     // Adds lines of a user suppression file (leak:PATTERN).
     void addSuppressions(std::string_view text);
 
@@ -62,6 +68,10 @@ private:
     uint64_t m_now = 0;
     uint64_t m_lastInfo = 0; // heaptrack's "last allocation" marker; 0 is also a valid index
     bool m_sawTrailer = false;
+    HeaptrackTimeline m_timeline;
+    std::vector<HeapInterval> m_intervals;
+    uint32_t m_bucketWidth = 1;
+    std::vector<HeaptrackTimeline::Row> m_bucketRows;
 };
 
 } // namespace hs

@@ -17,16 +17,17 @@ HeaptrackTraceMapper::HeaptrackTraceMapper(const HeaptrackSymbols& symbols, Prof
     : m_symbols(symbols), m_builder(builder), m_stackOf(symbols.traceCount(), kNoIndex)
 {}
 
-uint32_t HeaptrackTraceMapper::siteStack(uint32_t trace)
+uint32_t HeaptrackTraceMapper::siteTrace(uint32_t trace) const
 {
+    // heaptrack looks at an address's first frame, the innermost one.
     while (const auto* node = m_symbols.trace(trace)) {
         const auto* ip = m_symbols.ip(node->ip);
         if (!ip || ip->frames.empty() ||
-            !isOperatorNew(m_symbols.string(ip->frames.back().function)))
+            !isOperatorNew(m_symbols.string(ip->frames.front().function)))
             break;
         trace = node->parent;
     }
-    return stackOf(trace);
+    return m_symbols.trace(trace) ? trace : 0;
 }
 
 uint32_t HeaptrackTraceMapper::stackOf(uint32_t trace)

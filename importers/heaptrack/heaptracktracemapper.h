@@ -15,12 +15,13 @@ class HeaptrackTraceMapper
 public:
     HeaptrackTraceMapper(const HeaptrackSymbols& symbols, ProfileBuilder& builder);
 
-    // The stack of an allocation site: its trace without the leading operator new frames, as
-    // heaptrack charges them. kNoIndex for an empty backtrace.
-    uint32_t siteStack(uint32_t trace);
+    // An allocation site's trace without its leading operator new frames, as heaptrack
+    // charges it (0 when nothing is left).
+    uint32_t siteTrace(uint32_t trace) const;
+    // The stack of a trace; kNoIndex for the empty backtrace.
+    uint32_t stackOf(uint32_t trace);
 
 private:
-    uint32_t stackOf(uint32_t trace);
     uint32_t appendIp(uint32_t parent, uint32_t ipIndex);
     uint32_t string(uint32_t index);
 

@@ -249,11 +249,11 @@ void TestHeaptrack::importSamples()
     const ProfileData data = Store(dir.filePath("h.heapscope").toStdString()).load();
     QCOMPARE(data.recordings.at(0).kind, std::string("heaptrack"));
     uint64_t allocations = 0, temporary = 0, peak = 0, leaked = 0;
-    for (const HeapCost& c : data.snapshots.at(snap).heapCosts) {
+    for (const HeapCost& c : data.snapshots.at(snap).heap.costs) {
         allocations += c.allocations;
         temporary += c.temporary;
         peak += c.peakBytes;
-        leaked += c.leakedBytes;
+        leaked += c.leakedBytes + c.suppressedBytes;
         // heaptrack charges the caller of operator new, never operator new itself.
         const Frame& leaf = data.frames[data.stacks[c.stack].frame];
         QVERIFY(leaf.function == kNoIndex ||

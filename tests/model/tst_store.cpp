@@ -46,7 +46,14 @@ ProfileData sampleData()
     i.totalSize = uint64_t(1) << 63; // sizes use all 64 bits
     const uint32_t s1 = b.addSnapshot(i);
     b.setCosts(s1, {{sa, 0, uint64_t(1) << 63, 1, 0}});
-    b.setHeapCosts(s1, {{sab, 10, 1000, 3, 200, 100}, {scc, 1, 64, 0, 0, 64}});
+    HeapProfile heap;
+    heap.costs = {{sab, 1, 10, 1000, 3, 200, 100, 0}, {scc, 0, 1, 64, 0, 0, 0, 64}};
+    heap.locations = {fc, fb};
+    heap.intervals = {{0, 10, 3, 1000, 900, 0, 1000, 0}, {7, 1, 0, 64, 0, 100, 164, 4096}};
+    heap.bucketWidth = 1;
+    heap.bucketCosts = {{0, sab, 10, 3, 1000, 900}, {1, scc, 1, 0, 64, 0}};
+    heap.sizes = {{64, 1}, {100, 10}};
+    b.setHeapProfile(s1, heap);
     b.recordingInfo(rec).properties = {{"peak_rss_bytes", "27467776"}, {"runtime_ms", "785"}};
     return b.take();
 }
@@ -119,10 +126,23 @@ void TestStore::roundTrip()
     QCOMPARE(out.recordings.at(0).warnings, std::vector<std::string>{"w1"});
     QCOMPARE(out.recordings.at(0).properties.size(), size_t(2));
     QCOMPARE(out.recordings.at(0).properties[1].second, std::string("785"));
-    QCOMPARE(out.snapshots[1].heapCosts.size(), size_t(2));
-    QCOMPARE(out.snapshots[1].heapCosts[0].allocatedBytes, uint64_t(1000));
-    QCOMPARE(out.snapshots[1].heapCosts[1].leakedBytes, uint64_t(64));
-    QVERIFY(out.snapshots[0].heapCosts.empty());
+    const HeapProfile& heap = out.snapshots[1].heap;
+    const HeapProfile& heapIn = in.snapshots[1].heap;
+    QCOMPARE(heap.costs.size(), size_t(2));
+    QCOMPARE(heap.costs[0].allocatedBytes, uint64_t(1000));
+    QCOMPARE(heap.costs[0].location, uint32_t(1));
+    QCOMPARE(heap.costs[1].suppressedBytes, uint64_t(64));
+    QCOMPARE(heap.locations, heapIn.locations);
+    QCOMPARE(heap.intervals.size(), size_t(2));
+    QCOMPARE(heap.intervals[1].timeMs, int64_t(7));
+    QCOMPARE(heap.intervals[1].heapMax, uint64_t(164));
+    QCOMPARE(heap.intervals[1].rssBytes, uint64_t(4096));
+    QCOMPARE(heap.bucketCosts.size(), size_t(2));
+    QCOMPARE(heap.bucketCosts[1].stack, heapIn.bucketCosts[1].stack);
+    QCOMPARE(heap.bucketCosts[0].freedBytes, uint64_t(900));
+    QCOMPARE(heap.sizes.size(), size_t(2));
+    QCOMPARE(heap.sizes[1].count, uint64_t(10));
+    QVERIFY(out.snapshots[0].heap.empty());
     QCOMPARE(out.recordings.at(0).sourceSha256, std::string("ab"));
     QCOMPARE(out.snapshots.size(), size_t(2));
     QCOMPARE(out.snapshots[0].info.label, std::string("first"));
@@ -211,6 +231,18 @@ void TestStore::refuses_data()
                                    << "malformed stack block";
     QTest::newRow("gap in ids") << "DELETE FROM string WHERE id = 0"
                                 << "unexpected id";
+    QTest::newRow("heap cost of a missing location")
+        << "UPDATE heap_column_block SET data = x'0900000000000000' || substr(data, 9) "
+           "WHERE name = 'cost.location'"
+        << "refers to something that does not exist";
+    QTest::newRow("heap columns of different lengths")
+        << "UPDATE heap_column_block SET data = substr(data, 9), count = 1 "
+           "WHERE name = 'cost.allocations'"
+        << "different lengths";
+    QTest::newRow("heap bucket out of range")
+        << "UPDATE heap_column_block SET data = x'0900000000000000' || substr(data, 9) "
+           "WHERE name = 'bucket_cost.bucket'"
+        << "refers to something that does not exist";
 }
 
 void TestStore::refuses()

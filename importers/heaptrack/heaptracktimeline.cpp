@@ -1,0 +1,180 @@
+#include "heaptracktimeline.h"
+
+#include <algorithm>
+
+namespace hs {
+
+namespace {
+
+void absorb(HeapInterval& into, const HeapInterval& later)
+{
+    into.allocations += later.allocations;
+    into.temporary += later.temporary;
+    into.allocatedBytes += later.allocatedBytes;
+    into.freedBytes += later.freedBytes;
+    into.heapMax = std::max(into.heapMax, later.heapMax);
+    into.rssBytes = std::max(into.rssBytes, later.rssBytes);
+}
+
+} // namespace
+
+HeaptrackTimeline::HeaptrackTimeline(size_t maxIntervals, size_t maxRows)
+    : m_maxIntervals(std::max<size_t>(maxIntervals, 2)), m_maxRows(maxRows)
+{}
+
+void HeaptrackTimeline::addInfo()
+{
+    m_counts.emplace_back();
+    m_touched.push_back(false);
+}
+
+void HeaptrackTimeline::timestamp(int64_t ms, uint64_t heapNow)
+{
+    closeInterval();
+    m_open = HeapInterval{};
+    m_open.timeMs = ms;
+    m_open.heapStart = m_open.heapMax = heapNow;
+    if (m_intervals.size() % m_width == 0)
+        closeBucket();
+    if (m_intervals.size() > m_maxIntervals)
+        foldIntervals();
+}
+
+void HeaptrackTimeline::rss(uint64_t pages)
+{
+    m_open.rssBytes = std::max(m_open.rssBytes, pages);
+}
+
+void HeaptrackTimeline::reset(uint64_t heapNow)
+{
+    for (const uint32_t info : m_touchedList) {
+        m_counts[info] = {};
+        m_touched[info] = false;
+    }
+    m_touchedList.clear();
+    m_intervals.clear();
+    m_rows.clear();
+    m_closedBuckets = 0;
+    m_width = 1;
+    const int64_t now = m_open.timeMs;
+    m_open = HeapInterval{};
+    m_open.timeMs = now;
+    m_open.heapStart = m_open.heapMax = heapNow;
+}
+
+void HeaptrackTimeline::closeInterval()
+{
+    m_intervals.push_back(m_open);
+}
+
+void HeaptrackTimeline::closeBucket()
+{
+    std::sort(m_touchedList.begin(), m_touchedList.end());
+    for (const uint32_t info : m_touchedList) {
+        const Counts& c = m_counts[info];
+        m_rows.push_back({m_closedBuckets, info, c.allocations, c.temporary, c.frees});
+        m_counts[info] = {};
+        m_touched[info] = false;
+    }
+    m_touchedList.clear();
+    ++m_closedBuckets;
+    // Folding halves the number of buckets; one bucket holding more than the budget is kept.
+    if (m_rows.size() > m_maxRows && m_closedBuckets >= 2)
+        foldBuckets();
+}
+
+void HeaptrackTimeline::foldIntervals()
+{
+    const size_t n = m_intervals.size();
+    for (size_t i = 0; i + 1 < n; i += 2) {
+        HeapInterval merged = m_intervals[i];
+        absorb(merged, m_intervals[i + 1]);
+        m_intervals[i / 2] = merged;
+    }
+    if (n % 2) { // the last one joins the open interval, which follows it
+        HeapInterval last = m_intervals[n - 1];
+        absorb(last, m_open);
+        m_open = last;
+    }
+    m_intervals.resize(n / 2);
+    if (m_width >= 2) {
+        m_width /= 2; // buckets keep their boundaries, now counted in wider intervals
+        return;
+    }
+    // One interval per bucket: the buckets fold along with the intervals.
+    const uint32_t width = m_width;
+    foldBuckets();
+    m_width = width;
+}
+
+void HeaptrackTimeline::reopenLastBucket()
+{
+    const uint32_t last = m_closedBuckets - 1;
+    size_t first = m_rows.size();
+    while (first > 0 && m_rows[first - 1].bucket == last)
+        --first;
+    for (size_t i = first; i < m_rows.size(); ++i) {
+        Counts& c = bucketCounts(m_rows[i].info);
+        c.allocations += m_rows[i].allocations;
+        c.temporary += m_rows[i].temporary;
+        c.frees += m_rows[i].frees;
+    }
+    m_rows.resize(first);
+    --m_closedBuckets;
+}
+
+void HeaptrackTimeline::foldBuckets()
+{
+    if (m_closedBuckets % 2)
+        reopenLastBucket(); // its partner is the open bucket
+    std::vector<Row> folded;
+    folded.reserve(m_rows.size());
+    size_t i = 0;
+    while (i < m_rows.size()) {
+        // Rows of buckets 2k and 2k+1, each sorted by info: merged into bucket k.
+        const uint32_t pair = m_rows[i].bucket / 2;
+        size_t mid = i;
+        while (mid < m_rows.size() && m_rows[mid].bucket == pair * 2)
+            ++mid;
+        size_t end = mid;
+        while (end < m_rows.size() && m_rows[end].bucket == pair * 2 + 1)
+            ++end;
+        size_t a = i, b = mid;
+        while (a < mid || b < end) {
+            Row r;
+            if (b == end || (a < mid && m_rows[a].info < m_rows[b].info)) {
+                r = m_rows[a++];
+            } else if (a == mid || m_rows[b].info < m_rows[a].info) {
+                r = m_rows[b++];
+            } else {
+                r = m_rows[a++];
+                r.allocations += m_rows[b].allocations;
+                r.temporary += m_rows[b].temporary;
+                r.frees += m_rows[b++].frees;
+            }
+            r.bucket = pair;
+            folded.push_back(r);
+        }
+        i = end;
+    }
+    m_rows = std::move(folded);
+    m_closedBuckets /= 2;
+    m_width *= 2;
+}
+
+void HeaptrackTimeline::finish(std::vector<HeapInterval>& intervals, uint32_t& bucketWidth,
+                               std::vector<Row>& rows)
+{
+    closeInterval();
+    const size_t maxRows = m_maxRows;
+    m_maxRows = SIZE_MAX; // the last bucket is closed as it is
+    closeBucket();
+    m_maxRows = maxRows;
+    intervals = std::move(m_intervals);
+    bucketWidth = m_width;
+    rows = std::move(m_rows);
+    m_intervals.clear();
+    m_rows.clear();
+}
+
+} // namespace hs
