@@ -124,7 +124,7 @@ HeapProfile heapProfile(const HeaptrackParser& parser, const HeaptrackSummary& s
 uint32_t HeaptrackImporter::import(std::string_view data, const std::string& fileName,
                                    ProfileBuilder& builder, const Options& options)
 {
-    HeaptrackParser parser;
+    HeaptrackParser parser(options.timelineIntervals, options.timelineBucketRows);
     parser.addSuppressions(options.suppressions);
     const HeaptrackSummary s = HeaptrackParser::read(data, fileName, parser);
 

@@ -92,10 +92,17 @@ void HeaptrackParser::feed(std::string_view line)
             heaptrackhex::read(rest, m_summary.physicalPages);
         break;
     }
-    case 'S':
-        m_summary.suppressions.emplace_back(fields);
-        m_suppressions.addLine(fields);
+    case 'S': {
+        // Format 3 writes the rule with its length first, as it writes strings. (heaptrack_print
+        // 1.4 reads the whole payload and rejects it; heapscope applies the rule as meant.)
+        std::string_view rule = fields, rest = fields;
+        uint64_t length = 0;
+        if (m_summary.fileFormat >= 3 && heaptrackhex::read(rest, length) && length == rest.size())
+            rule = rest;
+        m_summary.suppressions.emplace_back(rule);
+        m_suppressions.addLine(rule);
         break;
+    }
     case 'A':
         m_summary.attached = true;
         resetTotals();

@@ -29,6 +29,12 @@ public:
         bool suppressed = false; // a leak suppression matches its backtrace (set by finish)
     };
 
+    // The budgets bound the timeline kept in memory (see HeaptrackTimeline).
+    explicit HeaptrackParser(size_t maxIntervals = size_t(1) << 15, size_t maxBucketRows = size_t(1)
+                                                                                           << 20)
+        : m_timeline(maxIntervals, maxBucketRows)
+    {}
+
     // One line without its newline.
     void feed(std::string_view line);
     HeaptrackSummary finish();
