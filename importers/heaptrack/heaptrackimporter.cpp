@@ -66,7 +66,7 @@ HeapProfile heapProfile(const HeaptrackParser& parser, const HeaptrackSummary& s
     std::map<LocationKey, uint32_t> firstInfoAt; // each location's first site, in file order
     std::vector<LocationKey> keyOfInfo(infos.size());
     for (size_t i = 0; i < infos.size(); ++i) {
-        const uint32_t site = mapper.siteTrace(infos[i].trace);
+        const uint32_t site = mapper.siteTrace(parser.infoTrace(i));
         uint32_t stack = mapper.stackOf(site);
         if (stack == kNoIndex) // no backtrace at all: heaptrack shows "??"
             stack = builder.internStack(
@@ -104,7 +104,7 @@ HeapProfile heapProfile(const HeaptrackParser& parser, const HeaptrackSummary& s
         c.allocatedBytes += info.allocations * info.size;
         c.temporary += info.temporary;
         c.peakBytes += info.peakLive * info.size;
-        (info.suppressed ? c.suppressedBytes : c.leakedBytes) += info.live * info.size;
+        (parser.infoSuppressed(i) ? c.suppressedBytes : c.leakedBytes) += info.live * info.size;
         if (info.allocations > 0)
             sizes[info.size] += info.allocations;
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "heaptrackinfocost.h"
 #include "heaptracksummary.h"
 #include "heaptracksuppressions.h"
 #include "heaptracksymbols.h"
@@ -17,17 +18,7 @@ namespace hs {
 class HeaptrackParser
 {
 public:
-    // Costs of one allocation info (a distinct requested size and backtrace).
-    struct InfoCost
-    {
-        uint64_t size = 0;
-        uint32_t trace = 0;
-        uint64_t allocations = 0;
-        uint64_t temporary = 0;
-        uint64_t live = 0;       // blocks alive now (at the end: leaked)
-        uint64_t peakLive = 0;   // blocks alive at the moment of the peak
-        bool suppressed = false; // a leak suppression matches its backtrace (set by finish)
-    };
+    using InfoCost = HeaptrackInfoCost;
 
     // The budgets bound the timeline kept in memory (see HeaptrackTimeline).
     explicit HeaptrackParser(size_t maxIntervals = size_t(1) << 15, size_t maxBucketRows = size_t(1)
@@ -37,9 +28,15 @@ public:
 
     // One line without its newline.
     void feed(std::string_view line);
+    // As many whole lines of `text` as it holds; returns how many bytes were used (the rest is
+    // the start of a line that continues in the next piece of text).
+    size_t feedText(std::string_view text);
     HeaptrackSummary finish();
 
     const std::vector<InfoCost>& infoCosts() const { return m_infos; }
+    uint32_t infoTrace(size_t info) const { return m_infoTraces[info]; }
+    // Valid after finish(): a leak suppression matches the info's backtrace.
+    bool infoSuppressed(size_t info) const { return m_infoSuppressed[info]; }
     const HeaptrackSymbols& symbols() const { return m_symbols; }
     // Valid after finish(): the timeline (RSS in pages) and per-bucket events by info.
     const std::vector<HeapInterval>& intervals() const { return m_intervals; }
@@ -56,11 +53,10 @@ public:
                                  HeaptrackParser& parser);
 
 private:
-    InfoCost* eventInfo(std::string_view fields, uint64_t& info);
-    void onAllocation(std::string_view fields);
-    void onDeallocation(std::string_view fields);
+    void onAllocation(uint64_t info);
+    void onDeallocation(uint64_t info);
     void resetTotals();
-    void touch(uint64_t info);
+    void touch(InfoCost& cost, uint64_t info);
     void commitPeak();
     bool suppressed(uint32_t trace) const;
 
@@ -68,8 +64,10 @@ private:
     HeaptrackSymbols m_symbols;
     HeaptrackSuppressions m_suppressions;
     std::vector<InfoCost> m_infos; // by allocation-info index
-    std::vector<bool> m_dirty;     // live count changed since the last peak
-    std::vector<uint32_t> m_dirtyList;
+    std::vector<uint32_t> m_infoTraces;
+    std::vector<bool> m_infoSuppressed;
+    std::vector<uint32_t> m_dirtyList; // infos whose live count changed since the last peak
+    uint64_t m_peakEpoch = 1;
     uint64_t m_current = 0;
     uint64_t m_now = 0;
     uint64_t m_lastInfo = 0; // heaptrack's "last allocation" marker; 0 is also a valid index

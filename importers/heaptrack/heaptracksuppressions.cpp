@@ -35,7 +35,20 @@ HeaptrackSuppressions::HeaptrackSuppressions()
     for (const char* name :
          {"__nss_module_allocate", "__gconv_read_conf", "__new_exitfn", "tzset_internal",
           "dl_open_worker", "g_main_context_new", "g_thread_self"})
-        m_patterns.emplace_back(name);
+        add(name);
+}
+
+void HeaptrackSuppressions::add(std::string pattern)
+{
+    std::string_view p = pattern;
+    const bool anchoredStart = p.starts_with('^');
+    const bool anchoredEnd = p.ends_with('$') && p.size() > 1;
+    if (anchoredStart)
+        p.remove_prefix(1);
+    if (anchoredEnd)
+        p.remove_suffix(1);
+    m_globs.push_back((anchoredStart ? "" : "*") + std::string(p) + (anchoredEnd ? "" : "*"));
+    m_patterns.push_back(std::move(pattern));
 }
 
 void HeaptrackSuppressions::addLine(std::string_view line)
@@ -46,21 +59,12 @@ void HeaptrackSuppressions::addLine(std::string_view line)
         line.remove_suffix(1);
     if (!line.starts_with("leak:") || line.size() == 5)
         return;
-    m_patterns.emplace_back(line.substr(5));
+    add(std::string(line.substr(5)));
 }
 
 bool HeaptrackSuppressions::matches(std::string_view name) const
 {
-    for (const std::string& pattern : m_patterns) {
-        std::string glob;
-        std::string_view p = pattern;
-        const bool anchoredStart = p.starts_with('^');
-        const bool anchoredEnd = p.ends_with('$') && p.size() > 1;
-        if (anchoredStart)
-            p.remove_prefix(1);
-        if (anchoredEnd)
-            p.remove_suffix(1);
-        glob = (anchoredStart ? "" : "*") + std::string(p) + (anchoredEnd ? "" : "*");
+    for (const std::string& glob : m_globs) {
         if (globMatch(glob, name))
             return true;
     }

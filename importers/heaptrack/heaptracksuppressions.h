@@ -20,7 +20,10 @@ public:
     const std::vector<std::string>& patterns() const { return m_patterns; }
 
 private:
+    void add(std::string pattern);
+
     std::vector<std::string> m_patterns;
+    std::vector<std::string> m_globs; // each pattern as a whole-name glob, built once
 };
 
 } // namespace hs

@@ -22,22 +22,17 @@ HeaptrackTimeline::HeaptrackTimeline(size_t maxIntervals, size_t maxRows)
     : m_maxIntervals(std::max<size_t>(maxIntervals, 2)), m_maxRows(maxRows)
 {}
 
-void HeaptrackTimeline::addInfo()
-{
-    m_counts.emplace_back();
-    m_touched.push_back(false);
-}
-
-void HeaptrackTimeline::timestamp(int64_t ms, uint64_t heapNow)
+void HeaptrackTimeline::timestamp(int64_t ms, uint64_t heapNow,
+                                  std::vector<HeaptrackInfoCost>& infos)
 {
     closeInterval();
     m_open = HeapInterval{};
     m_open.timeMs = ms;
     m_open.heapStart = m_open.heapMax = heapNow;
     if (m_intervals.size() % m_width == 0)
-        closeBucket();
+        closeBucket(infos);
     if (m_intervals.size() > m_maxIntervals)
-        foldIntervals();
+        foldIntervals(infos);
 }
 
 void HeaptrackTimeline::rss(uint64_t pages)
@@ -45,13 +40,12 @@ void HeaptrackTimeline::rss(uint64_t pages)
     m_open.rssBytes = std::max(m_open.rssBytes, pages);
 }
 
-void HeaptrackTimeline::reset(uint64_t heapNow)
+void HeaptrackTimeline::reset(uint64_t heapNow, std::vector<HeaptrackInfoCost>& infos)
 {
-    for (const uint32_t info : m_touchedList) {
-        m_counts[info] = {};
-        m_touched[info] = false;
-    }
-    m_touchedList.clear();
+    // The parser has zeroed every info's counts; what was counted before starts over.
+    m_closed.assign(infos.size(), Counts{});
+    m_touched.clear();
+    ++m_stamp;
     m_intervals.clear();
     m_rows.clear();
     m_closedBuckets = 0;
@@ -67,23 +61,27 @@ void HeaptrackTimeline::closeInterval()
     m_intervals.push_back(m_open);
 }
 
-void HeaptrackTimeline::closeBucket()
+void HeaptrackTimeline::closeBucket(std::vector<HeaptrackInfoCost>& infos)
 {
-    std::sort(m_touchedList.begin(), m_touchedList.end());
-    for (const uint32_t info : m_touchedList) {
-        const Counts& c = m_counts[info];
-        m_rows.push_back({m_closedBuckets, info, c.allocations, c.temporary, c.frees});
-        m_counts[info] = {};
-        m_touched[info] = false;
+    std::sort(m_touched.begin(), m_touched.end());
+    for (const uint32_t info : m_touched) {
+        const HeaptrackInfoCost& now = infos[info];
+        Counts& before = m_closed[info];
+        const Row row{m_closedBuckets, info, now.allocations - before.allocations,
+                      now.temporary - before.temporary, now.frees - before.frees};
+        before = {now.allocations, now.temporary, now.frees};
+        if (row.allocations || row.temporary || row.frees)
+            m_rows.push_back(row);
     }
-    m_touchedList.clear();
+    m_touched.clear();
+    ++m_stamp;
     ++m_closedBuckets;
     // Folding halves the number of buckets; one bucket holding more than the budget is kept.
     if (m_rows.size() > m_maxRows && m_closedBuckets >= 2)
-        foldBuckets();
+        foldBuckets(infos);
 }
 
-void HeaptrackTimeline::foldIntervals()
+void HeaptrackTimeline::foldIntervals(std::vector<HeaptrackInfoCost>& infos)
 {
     const size_t n = m_intervals.size();
     for (size_t i = 0; i + 1 < n; i += 2) {
@@ -103,30 +101,36 @@ void HeaptrackTimeline::foldIntervals()
     }
     // One interval per bucket: the buckets fold along with the intervals.
     const uint32_t width = m_width;
-    foldBuckets();
+    foldBuckets(infos);
     m_width = width;
 }
 
-void HeaptrackTimeline::reopenLastBucket()
+void HeaptrackTimeline::reopenLastBucket(std::vector<HeaptrackInfoCost>& infos)
 {
+    // Its events count again as the open bucket's: the counts it closed at are taken back.
     const uint32_t last = m_closedBuckets - 1;
     size_t first = m_rows.size();
     while (first > 0 && m_rows[first - 1].bucket == last)
         --first;
     for (size_t i = first; i < m_rows.size(); ++i) {
-        Counts& c = bucketCounts(m_rows[i].info);
-        c.allocations += m_rows[i].allocations;
-        c.temporary += m_rows[i].temporary;
-        c.frees += m_rows[i].frees;
+        const Row& r = m_rows[i];
+        Counts& before = m_closed[r.info];
+        before.allocations -= r.allocations;
+        before.temporary -= r.temporary;
+        before.frees -= r.frees;
+        if (infos[r.info].bucketStamp != m_stamp) {
+            infos[r.info].bucketStamp = m_stamp;
+            m_touched.push_back(r.info);
+        }
     }
     m_rows.resize(first);
     --m_closedBuckets;
 }
 
-void HeaptrackTimeline::foldBuckets()
+void HeaptrackTimeline::foldBuckets(std::vector<HeaptrackInfoCost>& infos)
 {
     if (m_closedBuckets % 2)
-        reopenLastBucket(); // its partner is the open bucket
+        reopenLastBucket(infos); // its partner is the open bucket
     std::vector<Row> folded;
     folded.reserve(m_rows.size());
     size_t i = 0;
@@ -162,13 +166,14 @@ void HeaptrackTimeline::foldBuckets()
     m_width *= 2;
 }
 
-void HeaptrackTimeline::finish(std::vector<HeapInterval>& intervals, uint32_t& bucketWidth,
+void HeaptrackTimeline::finish(std::vector<HeaptrackInfoCost>& infos,
+                               std::vector<HeapInterval>& intervals, uint32_t& bucketWidth,
                                std::vector<Row>& rows)
 {
     closeInterval();
     const size_t maxRows = m_maxRows;
     m_maxRows = SIZE_MAX; // the last bucket is closed as it is
-    closeBucket();
+    closeBucket(infos);
     m_maxRows = maxRows;
     intervals = std::move(m_intervals);
     bucketWidth = m_width;

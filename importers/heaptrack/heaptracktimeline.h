@@ -1,6 +1,7 @@
 #pragma once
 
 #include "heapprofile.h"
+#include "heaptrackinfocost.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -9,7 +10,8 @@
 namespace hs {
 
 // Follows a heaptrack recording through time while it is read: one interval per timestamp
-// line (heap in use, calls, RSS) and, per time bucket, each allocation info's events, so that
+// line (heap in use, calls, RSS) and, per time bucket, each allocation info's events (the
+// difference of its running counts between the bucket's ends), so that
 // any time range can later be answered from the store. Both are folded pairwise when they grow
 // past their budgets, so memory stays bounded however long the recording is; a bucket is
 // always a whole number of intervals.
@@ -28,66 +30,55 @@ public:
     explicit HeaptrackTimeline(size_t maxIntervals = size_t(1) << 15, size_t maxRows = size_t(1)
                                                                                        << 20);
 
-    void addInfo();
-    void allocation(uint32_t info, uint64_t size, uint64_t heapAfter)
+    void addInfo() { m_closed.emplace_back(); }
+    void allocation(uint64_t size, uint64_t heapAfter)
     {
         ++m_open.allocations;
         m_open.allocatedBytes += size;
         if (heapAfter > m_open.heapMax)
             m_open.heapMax = heapAfter;
-        ++bucketCounts(info).allocations;
     }
-    void deallocation(uint32_t info, uint64_t size, bool temporary)
+    void deallocation(uint64_t size, bool temporary)
     {
         m_open.freedBytes += size;
-        Counts& c = bucketCounts(info);
-        ++c.frees;
-        if (temporary) {
-            ++m_open.temporary;
-            ++c.temporary;
-        }
+        m_open.temporary += temporary;
     }
-    void timestamp(int64_t ms, uint64_t heapNow);
+    // The open bucket's stamp: an info whose bucketStamp differs is reported with touched().
+    uint64_t stamp() const { return m_stamp; }
+    void touched(uint32_t info) { m_touched.push_back(info); }
+    void timestamp(int64_t ms, uint64_t heapNow, std::vector<HeaptrackInfoCost>& infos);
     void rss(uint64_t pages);
     // An attach record: what came before is dropped, as heaptrack drops its totals.
-    void reset(uint64_t heapNow);
+    void reset(uint64_t heapNow, std::vector<HeaptrackInfoCost>& infos);
 
     // Closes the last interval. Intervals carry RSS in pages; rows are ordered by bucket, info.
-    void finish(std::vector<HeapInterval>& intervals, uint32_t& bucketWidth,
-                std::vector<Row>& rows);
+    void finish(std::vector<HeaptrackInfoCost>& infos, std::vector<HeapInterval>& intervals,
+                uint32_t& bucketWidth, std::vector<Row>& rows);
 
 private:
+    // Each info's counts when it last closed a bucket: a bucket's row is the difference.
     struct Counts
     {
         uint64_t allocations = 0;
         uint64_t temporary = 0;
         uint64_t frees = 0;
     };
-    Counts& bucketCounts(uint32_t info)
-    {
-        if (!m_touched[info]) {
-            m_touched[info] = true;
-            m_touchedList.push_back(info);
-        }
-        return m_counts[info];
-    }
     void closeInterval();
-    void closeBucket();
-    void foldIntervals();
-    void foldBuckets();
-    void reopenLastBucket();
+    void closeBucket(std::vector<HeaptrackInfoCost>& infos);
+    void foldIntervals(std::vector<HeaptrackInfoCost>& infos);
+    void foldBuckets(std::vector<HeaptrackInfoCost>& infos);
+    void reopenLastBucket(std::vector<HeaptrackInfoCost>& infos);
 
     size_t m_maxIntervals;
     size_t m_maxRows;
     std::vector<HeapInterval> m_intervals; // closed
     HeapInterval m_open;
-    bool m_openHasTime = false;
     uint32_t m_width = 1;    // intervals per bucket
     std::vector<Row> m_rows; // closed buckets
     uint32_t m_closedBuckets = 0;
-    std::vector<Counts> m_counts; // the open bucket, by info
-    std::vector<bool> m_touched;
-    std::vector<uint32_t> m_touchedList;
+    std::vector<Counts> m_closed;    // by info
+    std::vector<uint32_t> m_touched; // infos with events in the open bucket
+    uint64_t m_stamp = 1;
 };
 
 } // namespace hs
