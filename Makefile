@@ -99,6 +99,7 @@ BENCH_PYTHON ?= python3
 
 bench: build
 	$(BUILD)/bin/bench_tracemalloc --python $(BENCH_PYTHON)
+	$(BUILD)/bin/bench_heaptrack
 
 format:
 	$(call ensure_packages,clang-format)
