@@ -6,7 +6,6 @@
 #include "hserror.h"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 namespace hs {
@@ -176,67 +175,31 @@ void HeaptrackParser::feed(std::string_view line)
     m_lastInfo = 0;
 }
 
-namespace {
-
-// An event's allocation-info index, read with word operations: the up to 8 hex digits after
-// "+ " and the newline ending them are found and converted without a branch per character.
-// Returns false when the 8 bytes at `q` are not 1-8 lowercase hex digits and a newline.
-bool readIndex8(const char* q, uint64_t& value, size_t& digits)
+void HeaptrackParser::feedUnit(std::string_view text, const std::vector<uint64_t>& tokens)
 {
-    constexpr uint64_t kOnes = 0x0101010101010101ull;
-    constexpr uint64_t kHigh = 0x8080808080808080ull;
-    uint64_t w;
-    std::memcpy(&w, q, 8);
-    const uint64_t x = w ^ (kOnes * '\n');
-    const uint64_t newline = (x - kOnes) & ~x & kHigh;
-    if (newline == 0)
-        return false;
-    digits = static_cast<size_t>(std::countr_zero(newline)) / 8;
-    if (digits == 0)
-        return false;
-    const uint64_t mask = digits == 8 ? ~0ull : (uint64_t(1) << (8 * digits)) - 1;
-    w &= mask;
-    const auto atLeast = [&](unsigned char lo) { return (w + kOnes * (128 - lo)) & kHigh; };
-    const auto above = [&](unsigned char hi) { return (w + kOnes * (127 - hi)) & kHigh; };
-    const uint64_t hex = (atLeast('0') & ~above('9')) | (atLeast('a') & ~above('f'));
-    if ((w & kHigh) != 0 || hex != (kHigh & mask))
-        return false;
-    uint64_t v = (w & (kOnes * 0x0f)) + 9 * ((w >> 6) & kOnes); // one digit per byte
-    v = __builtin_bswap64(v) >> (8 * (8 - digits));             // first digit highest
-    v = (v | (v >> 4)) & 0x00ff00ff00ff00ffull;
-    v = (v | (v >> 8)) & 0x0000ffff0000ffffull;
-    value = (v | (v >> 16)) & 0xffffffffull;
-    return true;
-}
-
-} // namespace
-
-size_t HeaptrackParser::feedText(std::string_view text)
-{
-    // Nearly every line is "+ INFO" or "- INFO": those are read in place; anything else goes
-    // through feed().
-    const char* p = text.data();
-    const char* const end = p + text.size();
-    while (p < end) {
-        uint64_t info = 0;
-        size_t digits = 0;
-        if ((*p == '+' || *p == '-') && end - p >= 10 && p[1] == ' ' &&
-            readIndex8(p + 2, info, digits) && info < m_infos.size()) {
+    const uint64_t* const token = tokens.data();
+    const size_t n = tokens.size();
+    for (size_t i = 0; i < n; ++i) {
+        // The info of an event a few lines ahead is fetched while this one is applied: with
+        // millions of infos, waiting for memory is what an event costs.
+        if (i + 8 < n && (token[i + 8] & 2) == 0 && (token[i + 8] >> 2) < m_infos.size())
+            __builtin_prefetch(&m_infos[token[i + 8] >> 2], 1);
+        const uint64_t t = token[i];
+        if ((t & 2) == 0) {
             ++m_summary.lines;
-            if (*p == '+')
-                onAllocation(info);
+            if ((t >> 2) >= m_infos.size()) // 'a' lines in this text add infos as they come
+                ++m_summary
+                      .unparsableEventLines; // an info never defined: skipped, as heaptrack does
+            else if (t & 1)
+                onDeallocation(t >> 2);
             else
-                onDeallocation(info);
-            p += 3 + digits;
+                onAllocation(t >> 2);
             continue;
         }
-        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
-        if (!nl)
-            break;
-        feed(std::string_view(p, size_t(nl - p)));
-        p = nl + 1;
+        // Any other line, by its offset in the text.
+        const std::string_view rest = text.substr(std::min(size_t(t >> 2), text.size()));
+        feed(rest.substr(0, rest.find('\n')));
     }
-    return size_t(p - text.data());
 }
 
 void HeaptrackParser::resetTotals()
@@ -316,40 +279,28 @@ HeaptrackSummary HeaptrackParser::read(std::string_view fileBytes, const std::st
                                        HeaptrackParser& parser)
 {
     HeaptrackReader reader(fileBytes, fileName);
-    std::string chunk, partial; // partial: a line begun in an earlier chunk
-    size_t decompressed = 0;
+    HeaptrackReader::Unit unit;
     bool first = true;
-    while (reader.next(chunk)) {
-        decompressed += chunk.size();
-        if (first) {
-            if (!chunk.starts_with("v "))
-                throw Error(fileName + ": not a heaptrack recording (no version line)");
-            first = false;
-        }
-        std::string_view text = chunk;
-        if (!partial.empty()) {
-            const size_t nl = text.find('\n');
-            partial.append(text.substr(0, nl == std::string_view::npos ? text.size() : nl + 1));
-            if (nl == std::string_view::npos)
-                continue;
-            parser.feedText(partial);
-            partial.clear();
-            text.remove_prefix(nl + 1);
-        }
-        partial.assign(text.substr(parser.feedText(text)));
+    while (reader.next(unit)) {
+        if (first && !unit.text.starts_with("v "))
+            throw Error(fileName + ": not a heaptrack recording (no version line)");
+        first = false;
+        parser.feedUnit(unit.text, unit.tokens);
     }
-    if (first)
+    if (first && !reader.cutLine().empty() && !reader.cutLine().starts_with("v "))
+        throw Error(fileName + ": not a heaptrack recording (no version line)");
+    if (first && reader.cutLine().empty())
         throw Error(fileName + (reader.truncation().empty()
                                     ? ": the recording is empty"
                                     : ": the recording is cut before its first line (" +
                                           reader.truncation() + ")"));
     HeaptrackSummary summary = parser.finish();
-    summary.decompressedBytes = decompressed;
+    summary.decompressedBytes = reader.decompressedBytes();
     if (!reader.truncation().empty()) {
         summary.complete = false;
         summary.truncation = reader.truncation();
     }
-    if (!partial.empty()) { // a last line without its newline was cut: it is not counted
+    if (!reader.cutLine().empty()) { // a last line without its newline was cut: not counted
         summary.complete = false;
         if (summary.truncation.empty())
             summary.truncation = "the text ends in the middle of a line";

@@ -28,9 +28,8 @@ public:
 
     // One line without its newline.
     void feed(std::string_view line);
-    // As many whole lines of `text` as it holds; returns how many bytes were used (the rest is
-    // the start of a line that continues in the next piece of text).
-    size_t feedText(std::string_view text);
+    // Whole lines as HeaptrackReader tokenised them: events by info, other lines by offset.
+    void feedUnit(std::string_view text, const std::vector<uint64_t>& tokens);
     HeaptrackSummary finish();
 
     const std::vector<InfoCost>& infoCosts() const { return m_infos; }

@@ -1,34 +1,66 @@
 #include "heaptrackreader.h"
 
+#include "heaptrackhex.h"
 #include "heaptrackstream.h"
 
+#include <cstring>
+
 namespace hs {
+
+void HeaptrackReader::tokenize(std::string_view text, std::vector<uint64_t>& tokens)
+{
+    tokens.clear();
+    const char* const begin = text.data();
+    const char* p = begin;
+    const char* const end = p + text.size();
+    while (p < end) {
+        uint64_t info = 0;
+        size_t digits = 0;
+        if ((*p == '+' || *p == '-') && end - p >= 10 && p[1] == ' ' &&
+            heaptrackhex::readIndex8(p + 2, info, digits)) {
+            tokens.push_back(info << 2 | (*p == '-' ? 1 : 0));
+            p += 3 + digits;
+            continue;
+        }
+        tokens.push_back(uint64_t(p - begin) << 2 | 2);
+        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
+        p = nl ? nl + 1 : end;
+    }
+}
 
 HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileName)
 {
     // The stream is built here so that a file that is no recording fails on the caller's thread.
     auto stream = std::make_shared<HeaptrackStream>(fileBytes, fileName);
     m_thread = std::thread([this, stream] {
+        std::string carry; // the start of a line that continues in the next chunk
         try {
             while (true) {
-                std::string chunk;
+                Unit unit;
                 {
                     std::unique_lock lock(m_mutex);
                     m_changed.wait(lock, [this] { return m_stop || m_ready.size() < kAhead; });
                     if (m_stop)
                         break;
                     if (!m_spare.empty()) {
-                        chunk = std::move(m_spare.back());
+                        unit = std::move(m_spare.back());
                         m_spare.pop_back();
                     }
                 }
-                chunk.clear();
-                const bool more = stream->read(chunk, kChunk);
+                unit.text.assign(carry);
+                const bool more = stream->read(unit.text, kChunk);
+                const size_t whole = unit.text.rfind('\n') + 1; // 0 when there is no newline
+                carry.assign(unit.text, whole, std::string::npos);
+                unit.text.resize(whole);
+                tokenize(unit.text, unit.tokens);
                 std::lock_guard lock(m_mutex);
-                if (!chunk.empty())
-                    m_ready.push_back(std::move(chunk));
+                m_decompressed += whole;
+                if (!unit.text.empty())
+                    m_ready.push_back(std::move(unit));
                 if (!more) {
                     m_truncation = stream->truncation();
+                    m_cutLine = carry;
+                    m_decompressed += carry.size();
                     break;
                 }
                 m_changed.notify_all();
@@ -53,15 +85,15 @@ HeaptrackReader::~HeaptrackReader()
     m_thread.join();
 }
 
-bool HeaptrackReader::next(std::string& chunk)
+bool HeaptrackReader::next(Unit& unit)
 {
     std::unique_lock lock(m_mutex);
-    if (chunk.capacity() > 0)
-        m_spare.push_back(std::move(chunk));
+    if (unit.text.capacity() > 0)
+        m_spare.push_back(std::move(unit));
     m_changed.notify_all();
     m_changed.wait(lock, [this] { return !m_ready.empty() || m_done; });
     if (!m_ready.empty()) {
-        chunk = std::move(m_ready.front());
+        unit = std::move(m_ready.front());
         m_ready.pop_front();
         m_changed.notify_all();
         return true;

@@ -11,21 +11,34 @@
 
 namespace hs {
 
-// Decompresses a recording on a thread of its own, a few chunks ahead of the parser, so that
-// both cores work and memory stays at a few chunks whatever the file's size.
+// Decompresses a recording on a thread of its own, a few chunks ahead of the parser, and cuts
+// each chunk into tokens: "+ INFO" / "- INFO" lines become (INFO << 2 | 1 for a free), any
+// other line (OFFSET << 2 | 2). The parser then applies events without reading text, both
+// cores work, and memory stays at a few chunks whatever the file's size.
 class HeaptrackReader
 {
 public:
+    struct Unit
+    {
+        std::string text; // whole lines
+        std::vector<uint64_t> tokens;
+    };
+
     HeaptrackReader(std::string_view fileBytes, std::string fileName);
     ~HeaptrackReader();
     HeaptrackReader(const HeaptrackReader&) = delete;
     HeaptrackReader& operator=(const HeaptrackReader&) = delete;
 
-    // The next piece of text (replacing `chunk`, whose storage is reused); false at the end.
-    // Rethrows what the decompressor threw.
-    bool next(std::string& chunk);
-    // Empty for a complete stream, else why and where it stopped; valid once next() is false.
+    // The next lines (replacing `unit`, whose storage is reused); false at the end. Rethrows
+    // what the decompressor threw.
+    bool next(Unit& unit);
+    // Valid once next() is false: empty for a complete stream, else why and where it stopped;
+    // and the text after the last newline (a cut line), if any.
     const std::string& truncation() const { return m_truncation; }
+    const std::string& cutLine() const { return m_cutLine; }
+    uint64_t decompressedBytes() const { return m_decompressed; }
+
+    static void tokenize(std::string_view text, std::vector<uint64_t>& tokens);
 
 private:
     static constexpr size_t kChunk = size_t(1) << 20;
@@ -33,12 +46,14 @@ private:
 
     std::mutex m_mutex;
     std::condition_variable m_changed;
-    std::deque<std::string> m_ready;
-    std::vector<std::string> m_spare;
+    std::deque<Unit> m_ready;
+    std::vector<Unit> m_spare;
     bool m_done = false;
     bool m_stop = false;
     std::exception_ptr m_error;
     std::string m_truncation;
+    std::string m_cutLine;
+    uint64_t m_decompressed = 0;
     std::thread m_thread;
 };
 

@@ -11,9 +11,11 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
     hs::ProfileBuilder builder;
+    // Tiny timeline budgets, so that folding intervals and buckets is exercised too.
+    const hs::HeaptrackImporter::Options options{"leak:a*b$\nleak:^main", 4, 6};
     try {
         hs::HeaptrackImporter::import(std::string_view(reinterpret_cast<const char*>(data), size),
-                                      "fuzz", builder, {"leak:a*b$\nleak:^main"});
+                                      "fuzz", builder, options);
     } catch (const hs::Error&) {
     }
     return 0;
