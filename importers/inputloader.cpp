@@ -8,6 +8,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <cstdio>
+#include <future>
 
 namespace hs {
 
@@ -51,19 +52,22 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
     const std::string_view bytes = file.bytes();
     const InputFormat format = detect(bytes.substr(0, 64));
     if (format == InputFormat::Tracemalloc || format == InputFormat::Heaptrack) {
-        std::string sha256;
-        if (options.hash)
-            sha256 = QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())),
-                                              QCryptographicHash::Sha256)
-                         .toHex()
-                         .toStdString();
+        // The input's digest is computed while it is parsed.
+        auto sha256 = std::async(options.hash ? std::launch::async : std::launch::deferred, [&] {
+            if (!options.hash)
+                return std::string();
+            return QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())),
+                                            QCryptographicHash::Sha256)
+                .toHex()
+                .toStdString();
+        });
         const uint32_t snap =
             format == InputFormat::Tracemalloc
                 ? TracemallocImporter::import(bytes, path, builder, options.tracemalloc)
                 : HeaptrackImporter::import(bytes, path, builder, options.heaptrack);
         RecordingInfo& rec = builder.recordingInfo(builder.snapshotInfo(snap).recording);
         rec.importedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
-        rec.sourceSha256 = std::move(sha256);
+        rec.sourceSha256 = sha256.get();
         return;
     }
     switch (format) {

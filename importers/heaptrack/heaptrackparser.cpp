@@ -2,6 +2,7 @@
 
 #include "heaptrackhex.h"
 #include "heaptrackreader.h"
+#include "heaptracksitematcher.h"
 #include "heaptrackstream.h"
 #include "hserror.h"
 
@@ -175,16 +176,16 @@ void HeaptrackParser::feed(std::string_view line)
     m_lastInfo = 0;
 }
 
-void HeaptrackParser::feedUnit(std::string_view text, const std::vector<uint64_t>& tokens)
+void HeaptrackParser::feedUnit(std::string_view text, const std::vector<uint32_t>& tokens)
 {
-    const uint64_t* const token = tokens.data();
+    const uint32_t* const token = tokens.data();
     const size_t n = tokens.size();
     for (size_t i = 0; i < n; ++i) {
         // The info of an event a few lines ahead is fetched while this one is applied: with
         // millions of infos, waiting for memory is what an event costs.
         if (i + 8 < n && (token[i + 8] & 2) == 0 && (token[i + 8] >> 2) < m_infos.size())
             __builtin_prefetch(&m_infos[token[i + 8] >> 2], 1);
-        const uint64_t t = token[i];
+        const uint32_t t = token[i];
         if ((t & 2) == 0) {
             ++m_summary.lines;
             if ((t >> 2) >= m_infos.size()) // 'a' lines in this text add infos as they come
@@ -221,40 +222,18 @@ void HeaptrackParser::commitPeak()
     ++m_peakEpoch;
 }
 
-bool HeaptrackParser::suppressed(uint32_t trace) const
-{
-    const auto matches = [&](uint32_t string) {
-        return string != 0 && m_suppressions.matches(m_symbols.string(string));
-    };
-    for (const auto* node = m_symbols.trace(trace); node; node = m_symbols.trace(node->parent)) {
-        const HeaptrackSymbols::Ip* ip = m_symbols.ip(node->ip);
-        if (!ip)
-            continue;
-        if (matches(ip->module))
-            return true;
-        for (const auto& frame : ip->frames) {
-            if (matches(frame.function) || matches(frame.file))
-                return true;
-        }
-    }
-    return false;
-}
-
 HeaptrackSummary HeaptrackParser::finish()
 {
     m_summary.leakedBytes = m_current;
     m_summary.suppressedBytes = 0;
-    // Sites share traces: each trace is matched against the suppressions once.
-    std::vector<int8_t> traceSuppressed(m_symbols.traceCount() + 1, -1);
+    // Only what is still alive at the end can be a suppressed leak.
+    HeaptrackSiteMatcher matcher(m_symbols, m_suppressions);
     m_infoSuppressed.assign(m_infos.size(), false);
     for (size_t i = 0; i < m_infos.size(); ++i) {
-        const uint32_t trace = m_infoTraces[i];
-        const uint32_t t = trace < traceSuppressed.size() ? trace : 0;
-        if (traceSuppressed[t] < 0)
-            traceSuppressed[t] = suppressed(trace) ? 1 : 0;
-        m_infoSuppressed[i] = traceSuppressed[t] == 1;
-        if (m_infoSuppressed[i])
-            m_summary.suppressedBytes += m_infos[i].live * m_infos[i].size;
+        if (m_infos[i].live == 0 || !matcher.matches(m_infoTraces[i]))
+            continue;
+        m_infoSuppressed[i] = true;
+        m_summary.suppressedBytes += m_infos[i].live * m_infos[i].size;
     }
     m_timeline.finish(m_infos, m_intervals, m_bucketWidth, m_bucketRows);
     return m_summary;

@@ -29,7 +29,7 @@ public:
     // One line without its newline.
     void feed(std::string_view line);
     // Whole lines as HeaptrackReader tokenised them: events by info, other lines by offset.
-    void feedUnit(std::string_view text, const std::vector<uint64_t>& tokens);
+    void feedUnit(std::string_view text, const std::vector<uint32_t>& tokens);
     HeaptrackSummary finish();
 
     const std::vector<InfoCost>& infoCosts() const { return m_infos; }
@@ -57,7 +57,6 @@ private:
     void resetTotals();
     void touch(InfoCost& cost, uint64_t info);
     void commitPeak();
-    bool suppressed(uint32_t trace) const;
 
     HeaptrackSummary m_summary;
     HeaptrackSymbols m_symbols;

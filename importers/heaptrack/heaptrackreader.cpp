@@ -7,7 +7,7 @@
 
 namespace hs {
 
-void HeaptrackReader::tokenize(std::string_view text, std::vector<uint64_t>& tokens)
+void HeaptrackReader::tokenize(std::string_view text, std::vector<uint32_t>& tokens)
 {
     tokens.clear();
     const char* const begin = text.data();
@@ -17,12 +17,12 @@ void HeaptrackReader::tokenize(std::string_view text, std::vector<uint64_t>& tok
         uint64_t info = 0;
         size_t digits = 0;
         if ((*p == '+' || *p == '-') && end - p >= 10 && p[1] == ' ' &&
-            heaptrackhex::readIndex8(p + 2, info, digits)) {
-            tokens.push_back(info << 2 | (*p == '-' ? 1 : 0));
+            heaptrackhex::readIndex8(p + 2, info, digits) && info < (uint64_t(1) << 30)) {
+            tokens.push_back(static_cast<uint32_t>(info << 2 | (*p == '-' ? 1 : 0)));
             p += 3 + digits;
             continue;
         }
-        tokens.push_back(uint64_t(p - begin) << 2 | 2);
+        tokens.push_back(static_cast<uint32_t>(size_t(p - begin) << 2 | 2));
         const auto* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
         p = nl ? nl + 1 : end;
     }

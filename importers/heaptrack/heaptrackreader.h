@@ -12,16 +12,17 @@
 namespace hs {
 
 // Decompresses a recording on a thread of its own, a few chunks ahead of the parser, and cuts
-// each chunk into tokens: "+ INFO" / "- INFO" lines become (INFO << 2 | 1 for a free), any
-// other line (OFFSET << 2 | 2). The parser then applies events without reading text, both
-// cores work, and memory stays at a few chunks whatever the file's size.
+// each chunk into 32-bit tokens: "+ INFO" / "- INFO" lines become (INFO << 2 | 1 for a free),
+// any other line (OFFSET << 2 | 2), an event with an index of 2^30 or more included. The parser
+// then applies events without reading text, both cores work, and memory stays at a few chunks
+// whatever the file's size.
 class HeaptrackReader
 {
 public:
     struct Unit
     {
         std::string text; // whole lines
-        std::vector<uint64_t> tokens;
+        std::vector<uint32_t> tokens;
     };
 
     HeaptrackReader(std::string_view fileBytes, std::string fileName);
@@ -38,9 +39,10 @@ public:
     const std::string& cutLine() const { return m_cutLine; }
     uint64_t decompressedBytes() const { return m_decompressed; }
 
-    static void tokenize(std::string_view text, std::vector<uint64_t>& tokens);
+    static void tokenize(std::string_view text, std::vector<uint32_t>& tokens);
 
 private:
+    // Small enough for a chunk and its tokens to stay in the second-level cache.
     static constexpr size_t kChunk = size_t(1) << 20;
     static constexpr size_t kAhead = 4;
 

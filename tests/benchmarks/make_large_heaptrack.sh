@@ -6,11 +6,13 @@
 # Usage: make_large_heaptrack.sh [OUTDIR]     (default /tmp/heapscope-bench)
 # Result: OUTDIR/large.zst. Nothing is done if it already exists.
 # Env: FAMILIES (default 48) and DEPTH (default 3) size the generated code;
-#      PRINT_SUMMARY=1 also prints heaptrack_print's summary (takes minutes).
+#      PRINT_SUMMARY=1 also prints heaptrack_print's summary (~30 s here).
 # Needs: g++ (GCC 12 measured), heaptrack, zstd, python3.
 #
-# Measured (Debian 12, GCC 12.2, heaptrack 1.4.0-2, 48 families, depth 3):
-# see the "measured" note printed at the end of a run.
+# Measured (Debian 12, GCC 12.2, heaptrack 1.4.0-2, 48 families, depth 3,
+# on 2 shared cores): 105,026,643 allocation calls; large.zst 43 MB (1.68 GB
+# decompressed); the plain compile takes ~5 min and 6.8 GB RSS (GCC's own GC
+# heap), the whole script ~9 min; heaptrack_print needs ~26 s on the result.
 # Do not commit the output.
 set -euo pipefail
 
