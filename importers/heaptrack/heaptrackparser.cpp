@@ -176,10 +176,8 @@ void HeaptrackParser::feed(std::string_view line)
     m_lastInfo = 0;
 }
 
-void HeaptrackParser::feedUnit(std::string_view text, const std::vector<uint32_t>& tokens)
+void HeaptrackParser::feedUnit(std::string_view text, const uint32_t* token, size_t n)
 {
-    const uint32_t* const token = tokens.data();
-    const size_t n = tokens.size();
     for (size_t i = 0; i < n; ++i) {
         // The info of an event a few lines ahead is fetched while this one is applied: with
         // millions of infos, waiting for memory is what an event costs.
@@ -264,7 +262,9 @@ HeaptrackSummary HeaptrackParser::read(std::string_view fileBytes, const std::st
         if (first && !unit.text.starts_with("v "))
             throw Error(fileName + ": not a heaptrack recording (no version line)");
         first = false;
-        parser.feedUnit(unit.text, unit.tokens);
+        if (!unit.tokenized)
+            HeaptrackReader::tokenize(unit);
+        parser.feedUnit(unit.text, unit.tokens.get(), unit.tokenCount);
     }
     if (first && !reader.cutLine().empty() && !reader.cutLine().starts_with("v "))
         throw Error(fileName + ": not a heaptrack recording (no version line)");

@@ -22,14 +22,14 @@ public:
 
     // The budgets bound the timeline kept in memory (see HeaptrackTimeline).
     explicit HeaptrackParser(size_t maxIntervals = size_t(1) << 15, size_t maxBucketRows = size_t(1)
-                                                                                           << 20)
+                                                                                           << 18)
         : m_timeline(maxIntervals, maxBucketRows)
     {}
 
     // One line without its newline.
     void feed(std::string_view line);
     // Whole lines as HeaptrackReader tokenised them: events by info, other lines by offset.
-    void feedUnit(std::string_view text, const std::vector<uint32_t>& tokens);
+    void feedUnit(std::string_view text, const uint32_t* tokens, size_t count);
     HeaptrackSummary finish();
 
     const std::vector<InfoCost>& infoCosts() const { return m_infos; }

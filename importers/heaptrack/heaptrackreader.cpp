@@ -7,25 +7,39 @@
 
 namespace hs {
 
-void HeaptrackReader::tokenize(std::string_view text, std::vector<uint32_t>& tokens)
+void HeaptrackReader::tokenize(Unit& unit)
 {
-    tokens.clear();
+    // Every line has at least its newline: at most one token per byte, written through a
+    // pointer without a capacity check per line.
+    const std::string_view text = unit.text;
+    if (unit.tokenCapacity < text.size() + 1) {
+        unit.tokenCapacity = text.size() + 1;
+        unit.tokens.reset(new uint32_t[unit.tokenCapacity]);
+    }
+    uint32_t* const first = unit.tokens.get();
+    uint32_t* out = first;
     const char* const begin = text.data();
     const char* p = begin;
     const char* const end = p + text.size();
     while (p < end) {
         uint64_t info = 0;
         size_t digits = 0;
-        if ((*p == '+' || *p == '-') && end - p >= 10 && p[1] == ' ' &&
-            heaptrackhex::readIndex8(p + 2, info, digits) && info < (uint64_t(1) << 30)) {
-            tokens.push_back(static_cast<uint32_t>(info << 2 | (*p == '-' ? 1 : 0)));
+        uint16_t head = 0;
+        if (end - p >= 10)
+            std::memcpy(&head, p, 2);
+        // "+ " and "- " as little-endian 16-bit words.
+        if ((head == 0x202b || head == 0x202d) && heaptrackhex::readIndex8(p + 2, info, digits) &&
+            info < (uint64_t(1) << 30)) {
+            *out++ = static_cast<uint32_t>(info << 2 | (head == 0x202d ? 1 : 0));
             p += 3 + digits;
             continue;
         }
-        tokens.push_back(static_cast<uint32_t>(size_t(p - begin) << 2 | 2));
+        *out++ = static_cast<uint32_t>(size_t(p - begin) << 2 | 2);
         const auto* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
         p = nl ? nl + 1 : end;
     }
+    unit.tokenCount = size_t(out - first);
+    unit.tokenized = true;
 }
 
 HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileName)
@@ -52,7 +66,16 @@ HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileNam
                 const size_t whole = unit.text.rfind('\n') + 1; // 0 when there is no newline
                 carry.assign(unit.text, whole, std::string::npos);
                 unit.text.resize(whole);
-                tokenize(unit.text, unit.tokens);
+                // Whoever is ahead cuts the lines into tokens: this thread while the parser has
+                // work queued, else the parser, so that both cores stay busy.
+                bool parserBusy;
+                {
+                    std::lock_guard lock(m_mutex);
+                    parserBusy = !m_ready.empty();
+                }
+                unit.tokenized = false;
+                if (parserBusy)
+                    tokenize(unit);
                 std::lock_guard lock(m_mutex);
                 m_decompressed += whole;
                 if (!unit.text.empty())

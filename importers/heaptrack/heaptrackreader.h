@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -22,7 +23,12 @@ public:
     struct Unit
     {
         std::string text; // whole lines
-        std::vector<uint32_t> tokens;
+        // At most one token per byte; left uninitialised so that only what is written is
+        // ever touched.
+        std::unique_ptr<uint32_t[]> tokens;
+        size_t tokenCapacity = 0;
+        size_t tokenCount = 0;
+        bool tokenized = false; // else the consumer calls tokenize()
     };
 
     HeaptrackReader(std::string_view fileBytes, std::string fileName);
@@ -39,7 +45,7 @@ public:
     const std::string& cutLine() const { return m_cutLine; }
     uint64_t decompressedBytes() const { return m_decompressed; }
 
-    static void tokenize(std::string_view text, std::vector<uint32_t>& tokens);
+    static void tokenize(Unit& unit);
 
 private:
     // Small enough for a chunk and its tokens to stay in the second-level cache.

@@ -14,7 +14,8 @@ bool isOperatorNew(std::string_view function)
 } // namespace
 
 HeaptrackTraceMapper::HeaptrackTraceMapper(const HeaptrackSymbols& symbols, ProfileBuilder& builder)
-    : m_symbols(symbols), m_builder(builder), m_stackOf(symbols.traceCount(), kNoIndex)
+    : m_symbols(symbols), m_builder(builder), m_stackOf(symbols.traceCount(), kNoIndex),
+      m_stringOf(symbols.stringCount(), kNoIndex)
 {}
 
 uint32_t HeaptrackTraceMapper::siteTrace(uint32_t trace) const
@@ -69,7 +70,13 @@ uint32_t HeaptrackTraceMapper::appendIp(uint32_t parent, uint32_t ipIndex)
 
 uint32_t HeaptrackTraceMapper::string(uint32_t index)
 {
-    return index == 0 ? kNoIndex : m_builder.internString(m_symbols.string(index));
+    if (index == 0)
+        return kNoIndex;
+    if (index >= m_stringOf.size()) // a string that was never defined reads as empty
+        return m_builder.internString("");
+    if (m_stringOf[index] == kNoIndex)
+        m_stringOf[index] = m_builder.internString(m_symbols.string(index));
+    return m_stringOf[index];
 }
 
 } // namespace hs

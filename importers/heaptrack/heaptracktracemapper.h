@@ -27,7 +27,8 @@ private:
 
     const HeaptrackSymbols& m_symbols;
     ProfileBuilder& m_builder;
-    std::vector<uint32_t> m_stackOf; // by trace index; the root maps to kNoIndex
+    std::vector<uint32_t> m_stackOf;  // by trace index; the root maps to kNoIndex
+    std::vector<uint32_t> m_stringOf; // heaptrack string index -> builder string, once known
 };
 
 } // namespace hs
