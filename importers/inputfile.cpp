@@ -34,7 +34,7 @@ private:
 
 } // namespace
 
-InputFile::InputFile(const std::string& path)
+InputFile::InputFile(const std::string& path, bool populate)
 {
     struct stat st = {};
     if (::stat(path.c_str(), &st) != 0)
@@ -53,7 +53,8 @@ InputFile::InputFile(const std::string& path)
     if (m_size == 0)
         return;
     // Populated up front: one pass over the page cache instead of a fault per page.
-    m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd.get(), 0);
+    m_data = ::mmap(nullptr, m_size, PROT_READ, MAP_PRIVATE | (populate ? MAP_POPULATE : 0),
+                    fd.get(), 0);
     if (m_data == MAP_FAILED) {
         m_data = nullptr;
         throw Error(path + ": cannot map: " + std::strerror(errno));

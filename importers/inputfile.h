@@ -11,7 +11,8 @@ namespace hs {
 class InputFile
 {
 public:
-    explicit InputFile(const std::string& path); // throws hs::Error naming the file
+    // `populate`: read the whole file in at once (else page by page, as it is used).
+    explicit InputFile(const std::string& path, bool populate = true); // throws hs::Error
     ~InputFile();
     InputFile(const InputFile&) = delete;
     InputFile& operator=(const InputFile&) = delete;

@@ -3,6 +3,7 @@
 #include "filehead.h"
 #include "hserror.h"
 #include "inputfile.h"
+#include "mappedpages.h"
 #include "store.h"
 
 #include <QCryptographicHash>
@@ -48,23 +49,34 @@ InputFormat InputLoader::detectFile(const std::string& path)
 void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
                             const Options& options)
 {
-    const InputFile file(path);
+    // A heaptrack recording is streamed: its pages are read as decompressed and given back.
+    const InputFile file(path, detectFile(path) != InputFormat::Heaptrack);
     const std::string_view bytes = file.bytes();
     const InputFormat format = detect(bytes.substr(0, 64));
     if (format == InputFormat::Tracemalloc || format == InputFormat::Heaptrack) {
-        // The input's digest is computed while it is parsed.
+        // The input's digest is computed while it is parsed; a streamed input's pages are
+        // given back behind the digest too.
+        const bool stream = format == InputFormat::Heaptrack;
         auto sha256 = std::async(options.hash ? std::launch::async : std::launch::deferred, [&] {
             if (!options.hash)
                 return std::string();
-            return QCryptographicHash::hash(QByteArrayView(bytes.data(), qsizetype(bytes.size())),
-                                            QCryptographicHash::Sha256)
-                .toHex()
-                .toStdString();
+            QCryptographicHash hash(QCryptographicHash::Sha256);
+            constexpr size_t kPiece = size_t(4) << 20;
+            for (size_t at = 0; at < bytes.size(); at += kPiece) {
+                const std::string_view piece = bytes.substr(at, kPiece);
+                hash.addData(QByteArrayView(piece.data(), qsizetype(piece.size())));
+                if (stream)
+                    releaseMappedPages(piece.data(), piece.data() + piece.size());
+            }
+            return hash.result().toHex().toStdString();
         });
+        // The input is a private read-only mapping of the file (InputFile).
+        HeaptrackImporter::Options heaptrackOptions = options.heaptrack;
+        heaptrackOptions.releaseInput = true;
         const uint32_t snap =
             format == InputFormat::Tracemalloc
                 ? TracemallocImporter::import(bytes, path, builder, options.tracemalloc)
-                : HeaptrackImporter::import(bytes, path, builder, options.heaptrack);
+                : HeaptrackImporter::import(bytes, path, builder, heaptrackOptions);
         RecordingInfo& rec = builder.recordingInfo(builder.snapshotInfo(snap).recording);
         rec.importedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
         rec.sourceSha256 = sha256.get();

@@ -6,14 +6,16 @@ namespace hs {
 
 namespace {
 
-// One struct field <-> one column. `Get` reads the field as uint64, `Set` stores a value back.
+// One struct field -> one column, built and handed over one at a time.
 template <typename Row, typename Get>
-void put(HeapColumns& out, const std::string& name, const std::vector<Row>& rows, Get get)
+void put(const HeapColumnVisitor& visit, const std::string& name, const std::vector<Row>& rows,
+         Get get)
 {
-    auto& column = out[name];
+    std::vector<uint64_t> column;
     column.reserve(rows.size());
     for (const Row& r : rows)
         column.push_back(static_cast<uint64_t>(get(r)));
+    visit(name, column);
 }
 
 // Fills `rows` from the columns named `prefix.field`; all must have the same length.
@@ -60,11 +62,19 @@ bool narrow(uint64_t v, T& out)
 
 } // namespace
 
-HeapColumns heapToColumns(const HeapProfile& h)
+HeapColumns heapToColumns(const HeapProfile& heap)
 {
-    HeapColumns c;
+    HeapColumns columns;
+    visitHeapColumns(heap, [&](const std::string& name, const std::vector<uint64_t>& values) {
+        columns[name] = values;
+    });
+    return columns;
+}
+
+void visitHeapColumns(const HeapProfile& h, const HeapColumnVisitor& c)
+{
     if (h.empty())
-        return c;
+        return;
     using C = HeapCost;
     put(c, "cost.stack", h.costs, [](const C& r) { return r.stack; });
     put(c, "cost.location", h.costs, [](const C& r) { return r.location; });
@@ -84,7 +94,7 @@ HeapColumns heapToColumns(const HeapProfile& h)
     put(c, "interval.heap_start", h.intervals, [](const I& r) { return r.heapStart; });
     put(c, "interval.heap_max", h.intervals, [](const I& r) { return r.heapMax; });
     put(c, "interval.rss_bytes", h.intervals, [](const I& r) { return r.rssBytes; });
-    c["bucket.width"] = {h.bucketWidth};
+    c("bucket.width", {h.bucketWidth});
     using B = HeapBucketCost;
     put(c, "bucket_cost.bucket", h.bucketCosts, [](const B& r) { return r.bucket; });
     put(c, "bucket_cost.stack", h.bucketCosts, [](const B& r) { return r.stack; });
@@ -95,7 +105,6 @@ HeapColumns heapToColumns(const HeapProfile& h)
     put(c, "bucket_cost.freed_bytes", h.bucketCosts, [](const B& r) { return r.freedBytes; });
     put(c, "size.size", h.sizes, [](const HeapSizeCount& r) { return r.size; });
     put(c, "size.count", h.sizes, [](const HeapSizeCount& r) { return r.count; });
-    return c;
 }
 
 HeapProfile heapFromColumns(const HeapColumns& c, size_t stacks, size_t frames, std::string& damage)

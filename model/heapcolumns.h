@@ -2,6 +2,7 @@
 
 #include "heapprofile.h"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -12,7 +13,12 @@ namespace hs {
 // become new columns without a new table.
 using HeapColumns = std::map<std::string, std::vector<uint64_t>>;
 
+using HeapColumnVisitor =
+    std::function<void(const std::string& name, const std::vector<uint64_t>& values)>;
+
 HeapColumns heapToColumns(const HeapProfile& heap);
+// The same columns, one at a time (writing a large profile never holds a second copy of it).
+void visitHeapColumns(const HeapProfile& heap, const HeapColumnVisitor& visit);
 // Rebuilds a profile and checks every reference; `damage` names what is wrong, or stays empty.
 HeapProfile heapFromColumns(const HeapColumns& columns, size_t stacks, size_t frames,
                             std::string& damage);

@@ -113,14 +113,15 @@ void writeTables(SqliteDb& db, const ProfileData& data)
                 blobarray::append<uint64_t>(blobs[4], costs[k].truncated);
             }
         });
-        for (const auto& [name, values] : heapToColumns(data.snapshots[i].heap)) {
+        visitHeapColumns(data.snapshots[i].heap, [&](const std::string& name,
+                                                     const std::vector<uint64_t>& values) {
             heap.bind(1, static_cast<int64_t>(i));
             heap.bindText(2, name);
             writeBlocks<1>(heap, 3, values.size(), [&](size_t first, size_t n, auto& blobs) {
                 for (size_t k = first; k < first + n; ++k)
                     blobarray::append<uint64_t>(blobs[0], values[k]);
             });
-        }
+        });
     }
     SqliteStatement str(db, "INSERT INTO string VALUES(?, ?)");
     for (size_t i = 0; i < data.strings.size(); ++i) {

@@ -1,10 +1,10 @@
 #include "heaptrackimporter.h"
 
-#include "flathashmap.h"
 #include "heaptrackparser.h"
 #include "heaptrackstream.h"
 #include "heaptracktracemapper.h"
 
+#include <algorithm>
 #include <array>
 #include <map>
 
@@ -21,10 +21,9 @@ namespace {
 // by heaptrack's own string indices (0 when unknown).
 using LocationKey = std::array<uint64_t, 4>;
 
-LocationKey locationOf(const HeaptrackSymbols& symbols, uint32_t siteTrace)
+LocationKey locationOf(const HeaptrackSymbols& symbols, uint32_t ipIndex)
 {
-    const auto* node = symbols.trace(siteTrace);
-    const auto* ip = node ? symbols.ip(node->ip) : nullptr;
+    const auto* ip = symbols.ip(ipIndex);
     if (!ip)
         return {0, 0, 0, 0};
     if (ip->frames.empty())
@@ -33,73 +32,103 @@ LocationKey locationOf(const HeaptrackSymbols& symbols, uint32_t siteTrace)
     return {ip->module, f.function, f.file, f.line};
 }
 
-std::vector<HeapBucketCost> bucketCosts(const HeaptrackParser& parser,
-                                        const std::vector<uint32_t>& stackOfInfo, size_t stacks)
+// Indices 0..n-1 ordered by `less`, ties in index order.
+template <typename Less>
+std::vector<uint32_t> orderBy(size_t n, Less less)
 {
+    std::vector<uint32_t> order(n);
+    for (size_t i = 0; i < n; ++i)
+        order[i] = static_cast<uint32_t>(i);
+    std::stable_sort(order.begin(), order.end(), less);
+    return order;
+}
+
+std::vector<HeapBucketCost> bucketCosts(const HeaptrackParser& parser,
+                                        const std::vector<uint32_t>& stackOfInfo)
+{
+    // Rows come bucket by bucket; within a bucket, infos of one stack are summed.
     std::vector<HeapBucketCost> out;
-    // Rows come bucket by bucket: a stack's row in the current bucket, if it has one.
-    std::vector<uint32_t> bucketOf(stacks, kNoIndex), rowOf(stacks, 0);
-    for (const auto& row : parser.bucketRows()) {
-        const auto& info = parser.infoCosts()[row.info];
-        const uint32_t stack = stackOfInfo[row.info];
-        if (bucketOf[stack] != row.bucket) {
-            bucketOf[stack] = row.bucket;
-            rowOf[stack] = static_cast<uint32_t>(out.size());
-            out.push_back({row.bucket, stack, 0, 0, 0, 0});
+    const auto& rows = parser.bucketRows();
+    std::vector<std::pair<uint32_t, uint32_t>> byStack; // (stack, row) of one bucket
+    for (size_t first = 0; first < rows.size();) {
+        size_t end = first;
+        byStack.clear();
+        for (; end < rows.size() && rows[end].bucket == rows[first].bucket; ++end)
+            byStack.emplace_back(stackOfInfo[rows[end].info], static_cast<uint32_t>(end));
+        std::sort(byStack.begin(), byStack.end());
+        for (size_t k = 0; k < byStack.size(); ++k) {
+            const auto& row = rows[byStack[k].second];
+            if (k == 0 || byStack[k].first != byStack[k - 1].first)
+                out.push_back({row.bucket, byStack[k].first, 0, 0, 0, 0});
+            HeapBucketCost& c = out.back();
+            const uint64_t size = parser.infoCosts()[row.info].size;
+            c.allocations += row.allocations;
+            c.temporary += row.temporary;
+            c.allocatedBytes += row.allocations * size;
+            c.freedBytes += row.frees * size;
         }
-        HeapBucketCost& c = out[rowOf[stack]];
-        c.allocations += row.allocations;
-        c.temporary += row.temporary;
-        c.allocatedBytes += row.allocations * info.size;
-        c.freedBytes += row.frees * info.size;
+        first = end;
     }
     return out;
 }
 
-HeapProfile heapProfile(const HeaptrackParser& parser, const HeaptrackSummary& summary,
+HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary,
                         ProfileBuilder& builder)
 {
     HeapProfile heap;
-    HeaptrackTraceMapper mapper(parser.symbols(), builder);
+    const HeaptrackSymbols& symbols = parser.symbols();
     const auto& infos = parser.infoCosts();
-    std::vector<uint32_t> stackOfInfo(infos.size());
-    std::map<LocationKey, uint32_t> firstInfoAt; // each location's first site, in file order
-    std::vector<LocationKey> keyOfInfo(infos.size());
-    for (size_t i = 0; i < infos.size(); ++i) {
-        const uint32_t site = mapper.siteTrace(parser.infoTrace(i));
-        uint32_t stack = mapper.stackOf(site);
-        if (stack == kNoIndex) // no backtrace at all: heaptrack shows "??"
-            stack = builder.internStack(
-                kNoIndex, builder.internFrame({builder.internString("??"), kNoIndex, 0, kNoIndex}));
-        stackOfInfo[i] = stack;
-        keyOfInfo[i] = locationOf(parser.symbols(), site);
-        firstInfoAt.emplace(keyOfInfo[i], static_cast<uint32_t>(i));
+    std::vector<uint32_t> stackOfInfo(infos.size()), ipOfInfo(infos.size());
+    {
+        HeaptrackTraceMapper mapper(symbols, builder);
+        for (size_t i = 0; i < infos.size(); ++i) {
+            const uint32_t site = mapper.siteTrace(parser.infoTrace(i));
+            uint32_t stack = mapper.stackOf(site);
+            if (stack == kNoIndex) // no backtrace at all: heaptrack shows "??"
+                stack = builder.internStack(
+                    kNoIndex,
+                    builder.internFrame({builder.internString("??"), kNoIndex, 0, kNoIndex}));
+            stackOfInfo[i] = stack;
+            const auto* node = symbols.trace(site);
+            ipOfInfo[i] = node ? node->ip : 0;
+        }
     }
-    std::map<LocationKey, uint32_t> locationIndex;
-    for (const auto& [key, info] : firstInfoAt) {
-        locationIndex.emplace(key, static_cast<uint32_t>(heap.locations.size()));
-        heap.locations.push_back(builder.data().stacks[stackOfInfo[info]].frame);
+    parser.releaseTraces(); // every site has its stack: the tree is not needed any more
+
+    // Locations in heaptrack_print's order (by key), each shown as its first site's frame.
+    std::vector<uint32_t> locationOfInfo(infos.size());
+    {
+        const auto order = orderBy(infos.size(), [&](uint32_t a, uint32_t b) {
+            return locationOf(symbols, ipOfInfo[a]) < locationOf(symbols, ipOfInfo[b]);
+        });
+        LocationKey previous{};
+        for (size_t k = 0; k < order.size(); ++k) {
+            const LocationKey key = locationOf(symbols, ipOfInfo[order[k]]);
+            if (k == 0 || key != previous)
+                heap.locations.push_back(builder.data().stacks[stackOfInfo[order[k]]].frame);
+            locationOfInfo[order[k]] = static_cast<uint32_t>(heap.locations.size() - 1);
+            previous = key;
+        }
     }
 
     // Every site with an event gets a cost row, so time buckets always map to a location.
     std::vector<bool> active(infos.size(), false);
     for (const auto& row : parser.bucketRows())
         active[row.info] = true;
-    FlatHashMap costIndex;
     std::map<uint64_t, uint64_t> sizes;
-    for (size_t i = 0; i < infos.size(); ++i) {
+    const auto byStack = orderBy(
+        infos.size(), [&](uint32_t a, uint32_t b) { return stackOfInfo[a] < stackOfInfo[b]; });
+    for (const uint32_t i : byStack) {
         const auto& info = infos[i];
         if (info.allocations == 0 && info.live == 0 && !active[i])
             continue;
-        const auto next = static_cast<uint32_t>(heap.costs.size());
-        const uint32_t at = costIndex.findOrInsert(stackOfInfo[i], next);
-        if (at == next) {
+        if (heap.costs.empty() || heap.costs.back().stack != stackOfInfo[i]) {
             HeapCost c;
             c.stack = stackOfInfo[i];
-            c.location = locationIndex.at(keyOfInfo[i]);
+            c.location = locationOfInfo[i];
             heap.costs.push_back(c);
         }
-        HeapCost& c = heap.costs[at];
+        HeapCost& c = heap.costs.back();
         c.allocations += info.allocations;
         c.allocatedBytes += info.allocations * info.size;
         c.temporary += info.temporary;
@@ -115,7 +144,7 @@ HeapProfile heapProfile(const HeaptrackParser& parser, const HeaptrackSummary& s
     for (HeapInterval& interval : heap.intervals)
         interval.rssBytes *= summary.pageSize;
     heap.bucketWidth = parser.bucketWidth();
-    heap.bucketCosts = bucketCosts(parser, stackOfInfo, builder.data().stacks.size());
+    heap.bucketCosts = bucketCosts(parser, stackOfInfo);
     return heap;
 }
 
@@ -126,7 +155,7 @@ uint32_t HeaptrackImporter::import(std::string_view data, const std::string& fil
 {
     HeaptrackParser parser(options.timelineIntervals, options.timelineBucketRows);
     parser.addSuppressions(options.suppressions);
-    const HeaptrackSummary s = HeaptrackParser::read(data, fileName, parser);
+    const HeaptrackSummary s = HeaptrackParser::read(data, fileName, parser, options.releaseInput);
 
     RecordingInfo rec;
     rec.kind = "heaptrack";

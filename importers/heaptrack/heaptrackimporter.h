@@ -21,6 +21,8 @@ public:
         // Budgets of the timeline: past them, neighbouring intervals and buckets are merged.
         size_t timelineIntervals = size_t(1) << 15;
         size_t timelineBucketRows = size_t(1) << 18;
+        // The data is a read-only file mapping: its pages may be dropped once decompressed.
+        bool releaseInput = false;
     };
 
     static bool sniff(std::string_view head);

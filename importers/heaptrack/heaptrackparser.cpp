@@ -253,9 +253,9 @@ HeaptrackSummary HeaptrackParser::summarise(std::string_view fileBytes, const st
 }
 
 HeaptrackSummary HeaptrackParser::read(std::string_view fileBytes, const std::string& fileName,
-                                       HeaptrackParser& parser)
+                                       HeaptrackParser& parser, bool releaseInput)
 {
-    HeaptrackReader reader(fileBytes, fileName);
+    HeaptrackReader reader(fileBytes, fileName, releaseInput);
     HeaptrackReader::Unit unit;
     bool first = true;
     while (reader.next(unit)) {

@@ -37,6 +37,7 @@ public:
     // Valid after finish(): a leak suppression matches the info's backtrace.
     bool infoSuppressed(size_t info) const { return m_infoSuppressed[info]; }
     const HeaptrackSymbols& symbols() const { return m_symbols; }
+    void releaseTraces() { m_symbols.releaseTraces(); }
     // Valid after finish(): the timeline (RSS in pages) and per-bucket events by info.
     const std::vector<HeapInterval>& intervals() const { return m_intervals; }
     uint32_t bucketWidth() const { return m_bucketWidth; }
@@ -49,7 +50,7 @@ public:
     static HeaptrackSummary summarise(std::string_view fileBytes, const std::string& fileName);
     // The same, feeding `parser` (which keeps the symbols and per-site costs).
     static HeaptrackSummary read(std::string_view fileBytes, const std::string& fileName,
-                                 HeaptrackParser& parser);
+                                 HeaptrackParser& parser, bool releaseInput = false);
 
 private:
     void onAllocation(uint64_t info);

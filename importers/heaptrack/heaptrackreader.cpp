@@ -2,6 +2,7 @@
 
 #include "heaptrackhex.h"
 #include "heaptrackstream.h"
+#include "mappedpages.h"
 
 #include <cstring>
 
@@ -42,12 +43,14 @@ void HeaptrackReader::tokenize(Unit& unit)
     unit.tokenized = true;
 }
 
-HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileName)
+HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileName,
+                                 bool releaseInput)
 {
     // The stream is built here so that a file that is no recording fails on the caller's thread.
     auto stream = std::make_shared<HeaptrackStream>(fileBytes, fileName);
-    m_thread = std::thread([this, stream] {
+    m_thread = std::thread([this, stream, fileBytes, releaseInput] {
         std::string carry; // the start of a line that continues in the next chunk
+        size_t released = 0;
         try {
             while (true) {
                 Unit unit;
@@ -63,6 +66,11 @@ HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileNam
                 }
                 unit.text.assign(carry);
                 const bool more = stream->read(unit.text, kChunk);
+                if (releaseInput && stream->consumed() > released + kChunk) {
+                    releaseMappedPages(fileBytes.data() + released,
+                                       fileBytes.data() + stream->consumed());
+                    released = stream->consumed();
+                }
                 const size_t whole = unit.text.rfind('\n') + 1; // 0 when there is no newline
                 carry.assign(unit.text, whole, std::string::npos);
                 unit.text.resize(whole);

@@ -31,7 +31,9 @@ public:
         bool tokenized = false; // else the consumer calls tokenize()
     };
 
-    HeaptrackReader(std::string_view fileBytes, std::string fileName);
+    // With `releaseInput`, the bytes are a read-only file mapping whose pages are given back
+    // once decompressed, so the compressed file does not stay in memory as a whole.
+    HeaptrackReader(std::string_view fileBytes, std::string fileName, bool releaseInput = false);
     ~HeaptrackReader();
     HeaptrackReader(const HeaptrackReader&) = delete;
     HeaptrackReader& operator=(const HeaptrackReader&) = delete;

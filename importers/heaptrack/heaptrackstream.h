@@ -35,6 +35,9 @@ public:
     // Appends up to `max` bytes of text to `out`; false once the stream has ended.
     bool read(std::string& out, size_t max);
 
+    // How many input bytes have been used so far.
+    size_t consumed() const { return m_pos; }
+
     // Empty for a complete stream, else why and where (compressed byte offset) it stopped.
     const std::string& truncation() const { return m_truncation; }
 

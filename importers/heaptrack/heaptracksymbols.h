@@ -39,6 +39,8 @@ public:
     const Ip* ip(uint32_t index) const;
     const TraceNode* trace(uint32_t index) const;
     size_t traceCount() const { return m_traces.size(); }
+    // Frees the backtrace tree once every site has been mapped.
+    void releaseTraces() { std::vector<TraceNode>{TraceNode{}}.swap(m_traces); }
     size_t ipCount() const { return m_ips.size(); }
     size_t stringCount() const { return m_strings.size(); }
 

@@ -180,6 +180,8 @@ void HeaptrackTimeline::finish(std::vector<HeaptrackInfoCost>& infos,
     rows = std::move(m_rows);
     m_intervals.clear();
     m_rows.clear();
+    std::vector<Counts>().swap(m_closed); // no longer needed: given back before the mapping
+    std::vector<uint32_t>().swap(m_touched);
 }
 
 } // namespace hs
