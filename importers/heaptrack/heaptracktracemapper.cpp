@@ -15,7 +15,7 @@ bool isOperatorNew(std::string_view function)
 
 HeaptrackTraceMapper::HeaptrackTraceMapper(const HeaptrackSymbols& symbols, ProfileBuilder& builder)
     : m_symbols(symbols), m_builder(builder), m_stackOf(symbols.traceCount(), kNoIndex),
-      m_stringOf(symbols.stringCount(), kNoIndex)
+      m_stringOf(symbols.stringCount(), kNoIndex), m_ipFrames(symbols.ipCount(), {kNoIndex, 0})
 {}
 
 uint32_t HeaptrackTraceMapper::siteTrace(uint32_t trace) const
@@ -34,7 +34,8 @@ uint32_t HeaptrackTraceMapper::siteTrace(uint32_t trace) const
 uint32_t HeaptrackTraceMapper::stackOf(uint32_t trace)
 {
     // Walk up to a mapped node (or the root), then map the chain down from there.
-    std::vector<uint32_t> chain;
+    std::vector<uint32_t>& chain = m_chain;
+    chain.clear();
     uint32_t stack = kNoIndex;
     for (uint32_t t = trace; m_symbols.trace(t); t = m_symbols.trace(t)->parent) {
         if (m_stackOf[t] != kNoIndex) {
@@ -52,19 +53,28 @@ uint32_t HeaptrackTraceMapper::stackOf(uint32_t trace)
 
 uint32_t HeaptrackTraceMapper::appendIp(uint32_t parent, uint32_t ipIndex)
 {
-    const auto* ip = m_symbols.ip(ipIndex);
-    const uint32_t module = ip ? string(ip->module) : kNoIndex;
-    if (!ip || ip->frames.empty()) { // no symbol: heaptrack shows the address
-        char address[32];
-        std::snprintf(address, sizeof address, "0x%llx",
-                      static_cast<unsigned long long>(ip ? ip->address : 0));
-        return m_builder.internStack(
-            parent, m_builder.internFrame({m_builder.internString(address), kNoIndex, 0, module}));
+    if (ipIndex >= m_ipFrames.size())
+        ipIndex = 0; // an address never defined: shown as 0x0, like one without a symbol
+    auto& [first, count] = m_ipFrames[ipIndex];
+    if (first == kNoIndex) { // an address's frames are interned once, outermost first
+        first = static_cast<uint32_t>(m_frames.size());
+        const auto* ip = m_symbols.ip(ipIndex);
+        const uint32_t module = ip ? string(ip->module) : kNoIndex;
+        if (!ip || ip->frames.empty()) { // no symbol: heaptrack shows the address
+            char address[32];
+            std::snprintf(address, sizeof address, "0x%llx",
+                          static_cast<unsigned long long>(ip ? ip->address : 0));
+            m_frames.push_back(
+                m_builder.internFrame({m_builder.internString(address), kNoIndex, 0, module}));
+        } else {
+            for (auto f = ip->frames.rbegin(); f != ip->frames.rend(); ++f)
+                m_frames.push_back(m_builder.internFrame(
+                    {string(f->function), string(f->file), static_cast<int64_t>(f->line), module}));
+        }
+        count = static_cast<uint32_t>(m_frames.size() - first);
     }
-    for (auto f = ip->frames.rbegin(); f != ip->frames.rend(); ++f)
-        parent = m_builder.internStack(
-            parent, m_builder.internFrame({string(f->function), string(f->file),
-                                           static_cast<int64_t>(f->line), module}));
+    for (uint32_t k = 0; k < count; ++k)
+        parent = m_builder.internStack(parent, m_frames[first + k]);
     return parent;
 }
 

@@ -29,6 +29,9 @@ private:
     ProfileBuilder& m_builder;
     std::vector<uint32_t> m_stackOf;  // by trace index; the root maps to kNoIndex
     std::vector<uint32_t> m_stringOf; // heaptrack string index -> builder string, once known
+    std::vector<std::pair<uint32_t, uint32_t>> m_ipFrames; // by address: its frames in m_frames
+    std::vector<uint32_t> m_frames;
+    std::vector<uint32_t> m_chain;
 };
 
 } // namespace hs
