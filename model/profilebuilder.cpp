@@ -44,10 +44,20 @@ uint32_t ProfileBuilder::internFrame(const Frame& frame)
 
 uint32_t ProfileBuilder::internStack(uint32_t parent, uint32_t frame)
 {
-    const uint64_t key = (static_cast<uint64_t>(parent) + 1) << 32 | frame;
+    const auto hashOf = [](uint32_t p, uint32_t f) {
+        return seededhash::mix(((static_cast<uint64_t>(p) + 1) << 32 | f) ^ seededhash::seed());
+    };
     checkRoom(m_data.stacks.size(), "call stacks");
     const auto next = static_cast<uint32_t>(m_data.stacks.size());
-    const uint32_t id = m_stackIds.findOrInsert(key, next);
+    const uint32_t id = m_stackIds.findOrInsert(
+        hashOf(parent, frame), next,
+        [&](uint32_t existing) {
+            return m_data.stacks[existing].parent == parent &&
+                   m_data.stacks[existing].frame == frame;
+        },
+        [&](uint32_t existing) {
+            return hashOf(m_data.stacks[existing].parent, m_data.stacks[existing].frame);
+        });
     if (id == next)
         m_data.stacks.push_back({parent, frame});
     return id;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "compactidset.h"
 #include "flathashmap.h"
 #include "profiledata.h"
 #include "seededhash.h"
@@ -37,8 +38,8 @@ private:
     };
 
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> m_stringIds;
-    FlatHashMap m_frameIds; // by hash of the frame's fields
-    FlatHashMap m_stackIds; // (parent + 1) << 32 | frame
+    FlatHashMap m_frameIds;  // by hash of the frame's fields
+    CompactIdSet m_stackIds; // keyed by the stacks' own (parent, frame)
 };
 
 } // namespace hs

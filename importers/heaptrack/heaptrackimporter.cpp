@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <array>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <map>
 
 namespace hs {
@@ -156,6 +159,10 @@ uint32_t HeaptrackImporter::import(std::string_view data, const std::string& fil
     HeaptrackParser parser(options.timelineIntervals, options.timelineBucketRows);
     parser.addSuppressions(options.suppressions);
     const HeaptrackSummary s = HeaptrackParser::read(data, fileName, parser, options.releaseInput);
+#if defined(__GLIBC__)
+    // The reader thread's chunks are freed; give their pages back before the mapping grows.
+    ::malloc_trim(0);
+#endif
 
     RecordingInfo rec;
     rec.kind = "heaptrack";
