@@ -42,11 +42,23 @@ uint32_t ProfileBuilder::internFrame(const Frame& frame)
     return id;
 }
 
+namespace {
+uint64_t stackHash(uint32_t parent, uint32_t frame)
+{
+    return seededhash::mix(((static_cast<uint64_t>(parent) + 1) << 32 | frame) ^
+                           seededhash::seed());
+}
+} // namespace
+
+void ProfileBuilder::reserveStacks(size_t count)
+{
+    // (The index is left to grow: rounding a guess up to a power of two can double it.)
+    m_data.stacks.reserve(m_data.stacks.size() + count);
+}
+
 uint32_t ProfileBuilder::internStack(uint32_t parent, uint32_t frame)
 {
-    const auto hashOf = [](uint32_t p, uint32_t f) {
-        return seededhash::mix(((static_cast<uint64_t>(p) + 1) << 32 | f) ^ seededhash::seed());
-    };
+    const auto hashOf = stackHash;
     checkRoom(m_data.stacks.size(), "call stacks");
     const auto next = static_cast<uint32_t>(m_data.stacks.size());
     const uint32_t id = m_stackIds.findOrInsert(

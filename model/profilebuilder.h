@@ -18,6 +18,8 @@ public:
     uint32_t internString(std::string_view value);
     uint32_t internFrame(const Frame& frame);
     uint32_t internStack(uint32_t parent, uint32_t frame);
+    // Room for `count` more stacks: an importer that knows its tree's size avoids regrowing.
+    void reserveStacks(size_t count);
 
     uint32_t addRecording(RecordingInfo info);
     uint32_t addSnapshot(SnapshotInfo info);

@@ -84,6 +84,7 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
     std::vector<uint32_t> stackOfInfo(infos.size()), ipOfInfo(infos.size());
     {
         HeaptrackTraceMapper mapper(symbols, builder);
+        builder.reserveStacks(symbols.traceCount()); // one stack per node, inlined frames aside
         for (size_t i = 0; i < infos.size(); ++i) {
             const uint32_t site = mapper.siteTrace(parser.infoTrace(i));
             uint32_t stack = mapper.stackOf(site);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "chunkedvector.h"
+
 #include <cstdint>
 
 namespace hs {
@@ -17,5 +19,7 @@ struct alignas(64) HeaptrackInfoCost
     uint64_t peakStamp = 0;   // the peak epoch in which `live` last changed
     uint64_t bucketStamp = 0; // the time bucket in which the info last had an event
 };
+
+using HeaptrackInfoCosts = ChunkedVector<HeaptrackInfoCost>;
 
 } // namespace hs

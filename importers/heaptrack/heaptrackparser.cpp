@@ -116,7 +116,7 @@ void HeaptrackParser::feed(std::string_view line)
     case 'A':
         m_summary.attached = true;
         resetTotals();
-        m_timeline.reset(m_current, m_infos);
+        m_timeline.reset(m_current);
         break;
     default:
         ++m_summary.unknownLines;
@@ -206,8 +206,10 @@ void HeaptrackParser::resetTotals()
     m_summary.allocations = m_summary.deallocations = m_summary.temporary = 0;
     m_summary.allocatedBytes = m_summary.peakBytes = m_summary.peakTimeMs = 0;
     m_current = 0;
-    for (InfoCost& cost : m_infos)
+    for (size_t i = 0; i < m_infos.size(); ++i) {
+        InfoCost& cost = m_infos[i];
         cost.allocations = cost.temporary = cost.frees = cost.live = cost.peakLive = 0;
+    }
 }
 
 void HeaptrackParser::commitPeak()

@@ -32,7 +32,7 @@ public:
     void feedUnit(std::string_view text, const uint32_t* tokens, size_t count);
     HeaptrackSummary finish();
 
-    const std::vector<InfoCost>& infoCosts() const { return m_infos; }
+    const HeaptrackInfoCosts& infoCosts() const { return m_infos; }
     uint32_t infoTrace(size_t info) const { return m_infoTraces[info]; }
     // Valid after finish(): a leak suppression matches the info's backtrace.
     bool infoSuppressed(size_t info) const { return m_infoSuppressed[info]; }
@@ -62,7 +62,7 @@ private:
     HeaptrackSummary m_summary;
     HeaptrackSymbols m_symbols;
     HeaptrackSuppressions m_suppressions;
-    std::vector<InfoCost> m_infos; // by allocation-info index
+    HeaptrackInfoCosts m_infos; // by allocation-info index
     std::vector<uint32_t> m_infoTraces;
     std::vector<bool> m_infoSuppressed;
     std::vector<uint32_t> m_dirtyList; // infos whose live count changed since the last peak

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "chunkedvector.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,14 +42,24 @@ public:
     const TraceNode* trace(uint32_t index) const;
     size_t traceCount() const { return m_traces.size(); }
     // Frees the backtrace tree once every site has been mapped.
-    void releaseTraces() { std::vector<TraceNode>{TraceNode{}}.swap(m_traces); }
+    void releaseTraces()
+    {
+        m_traces.clear();
+        m_traces.push_back({});
+    }
     size_t ipCount() const { return m_ips.size(); }
     size_t stringCount() const { return m_strings.size(); }
 
 private:
     std::vector<std::string> m_strings; // [0] is the empty string
     std::vector<Ip> m_ips = {Ip{}};
-    std::vector<TraceNode> m_traces = {TraceNode{}};
+    ChunkedVector<TraceNode, 16> m_traces = rootOnly();
+    static ChunkedVector<TraceNode, 16> rootOnly()
+    {
+        ChunkedVector<TraceNode, 16> v;
+        v.push_back({});
+        return v;
+    }
 };
 
 } // namespace hs

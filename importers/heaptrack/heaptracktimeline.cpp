@@ -22,8 +22,7 @@ HeaptrackTimeline::HeaptrackTimeline(size_t maxIntervals, size_t maxRows)
     : m_maxIntervals(std::max<size_t>(maxIntervals, 2)), m_maxRows(maxRows)
 {}
 
-void HeaptrackTimeline::timestamp(int64_t ms, uint64_t heapNow,
-                                  std::vector<HeaptrackInfoCost>& infos)
+void HeaptrackTimeline::timestamp(int64_t ms, uint64_t heapNow, HeaptrackInfoCosts& infos)
 {
     closeInterval();
     m_open = HeapInterval{};
@@ -40,10 +39,10 @@ void HeaptrackTimeline::rss(uint64_t pages)
     m_open.rssBytes = std::max(m_open.rssBytes, pages);
 }
 
-void HeaptrackTimeline::reset(uint64_t heapNow, std::vector<HeaptrackInfoCost>& infos)
+void HeaptrackTimeline::reset(uint64_t heapNow)
 {
     // The parser has zeroed every info's counts; what was counted before starts over.
-    m_closed.assign(infos.size(), Counts{});
+    m_closed.fill(Counts{});
     m_touched.clear();
     ++m_stamp;
     m_intervals.clear();
@@ -61,7 +60,7 @@ void HeaptrackTimeline::closeInterval()
     m_intervals.push_back(m_open);
 }
 
-void HeaptrackTimeline::closeBucket(std::vector<HeaptrackInfoCost>& infos)
+void HeaptrackTimeline::closeBucket(HeaptrackInfoCosts& infos)
 {
     std::sort(m_touched.begin(), m_touched.end());
     for (const uint32_t info : m_touched) {
@@ -81,7 +80,7 @@ void HeaptrackTimeline::closeBucket(std::vector<HeaptrackInfoCost>& infos)
         foldBuckets(infos);
 }
 
-void HeaptrackTimeline::foldIntervals(std::vector<HeaptrackInfoCost>& infos)
+void HeaptrackTimeline::foldIntervals(HeaptrackInfoCosts& infos)
 {
     const size_t n = m_intervals.size();
     for (size_t i = 0; i + 1 < n; i += 2) {
@@ -105,7 +104,7 @@ void HeaptrackTimeline::foldIntervals(std::vector<HeaptrackInfoCost>& infos)
     m_width = width;
 }
 
-void HeaptrackTimeline::reopenLastBucket(std::vector<HeaptrackInfoCost>& infos)
+void HeaptrackTimeline::reopenLastBucket(HeaptrackInfoCosts& infos)
 {
     // Its events count again as the open bucket's: the counts it closed at are taken back.
     const uint32_t last = m_closedBuckets - 1;
@@ -127,13 +126,14 @@ void HeaptrackTimeline::reopenLastBucket(std::vector<HeaptrackInfoCost>& infos)
     --m_closedBuckets;
 }
 
-void HeaptrackTimeline::foldBuckets(std::vector<HeaptrackInfoCost>& infos)
+void HeaptrackTimeline::foldBuckets(HeaptrackInfoCosts& infos)
 {
     if (m_closedBuckets % 2)
         reopenLastBucket(infos); // its partner is the open bucket
-    std::vector<Row> folded;
-    folded.reserve(m_rows.size());
-    size_t i = 0;
+    // In place: a merged pair never has more rows than it had, so it is built aside (one
+    // pair's worth) and copied down over rows already read.
+    std::vector<Row> pairRows;
+    size_t i = 0, out = 0;
     while (i < m_rows.size()) {
         // Rows of buckets 2k and 2k+1, each sorted by info: merged into bucket k.
         const uint32_t pair = m_rows[i].bucket / 2;
@@ -143,6 +143,7 @@ void HeaptrackTimeline::foldBuckets(std::vector<HeaptrackInfoCost>& infos)
         size_t end = mid;
         while (end < m_rows.size() && m_rows[end].bucket == pair * 2 + 1)
             ++end;
+        pairRows.clear();
         size_t a = i, b = mid;
         while (a < mid || b < end) {
             Row r;
@@ -157,18 +158,19 @@ void HeaptrackTimeline::foldBuckets(std::vector<HeaptrackInfoCost>& infos)
                 r.frees += m_rows[b++].frees;
             }
             r.bucket = pair;
-            folded.push_back(r);
+            pairRows.push_back(r);
         }
+        std::copy(pairRows.begin(), pairRows.end(), m_rows.begin() + static_cast<ptrdiff_t>(out));
+        out += pairRows.size();
         i = end;
     }
-    m_rows = std::move(folded);
+    m_rows.resize(out);
     m_closedBuckets /= 2;
     m_width *= 2;
 }
 
-void HeaptrackTimeline::finish(std::vector<HeaptrackInfoCost>& infos,
-                               std::vector<HeapInterval>& intervals, uint32_t& bucketWidth,
-                               std::vector<Row>& rows)
+void HeaptrackTimeline::finish(HeaptrackInfoCosts& infos, std::vector<HeapInterval>& intervals,
+                               uint32_t& bucketWidth, std::vector<Row>& rows)
 {
     closeInterval();
     const size_t maxRows = m_maxRows;
@@ -180,7 +182,7 @@ void HeaptrackTimeline::finish(std::vector<HeaptrackInfoCost>& infos,
     rows = std::move(m_rows);
     m_intervals.clear();
     m_rows.clear();
-    std::vector<Counts>().swap(m_closed); // no longer needed: given back before the mapping
+    m_closed.clear(); // no longer needed: given back before the mapping
     std::vector<uint32_t>().swap(m_touched);
 }
 

@@ -30,7 +30,7 @@ public:
     explicit HeaptrackTimeline(size_t maxIntervals = size_t(1) << 15, size_t maxRows = size_t(1)
                                                                                        << 18);
 
-    void addInfo() { m_closed.emplace_back(); }
+    void addInfo() { m_closed.push_back({}); }
     void allocation(uint64_t size, uint64_t heapAfter)
     {
         ++m_open.allocations;
@@ -46,13 +46,13 @@ public:
     // The open bucket's stamp: an info whose bucketStamp differs is reported with touched().
     uint64_t stamp() const { return m_stamp; }
     void touched(uint32_t info) { m_touched.push_back(info); }
-    void timestamp(int64_t ms, uint64_t heapNow, std::vector<HeaptrackInfoCost>& infos);
+    void timestamp(int64_t ms, uint64_t heapNow, HeaptrackInfoCosts& infos);
     void rss(uint64_t pages);
     // An attach record: what came before is dropped, as heaptrack drops its totals.
-    void reset(uint64_t heapNow, std::vector<HeaptrackInfoCost>& infos);
+    void reset(uint64_t heapNow);
 
     // Closes the last interval. Intervals carry RSS in pages; rows are ordered by bucket, info.
-    void finish(std::vector<HeaptrackInfoCost>& infos, std::vector<HeapInterval>& intervals,
+    void finish(HeaptrackInfoCosts& infos, std::vector<HeapInterval>& intervals,
                 uint32_t& bucketWidth, std::vector<Row>& rows);
 
 private:
@@ -64,10 +64,10 @@ private:
         uint64_t frees = 0;
     };
     void closeInterval();
-    void closeBucket(std::vector<HeaptrackInfoCost>& infos);
-    void foldIntervals(std::vector<HeaptrackInfoCost>& infos);
-    void foldBuckets(std::vector<HeaptrackInfoCost>& infos);
-    void reopenLastBucket(std::vector<HeaptrackInfoCost>& infos);
+    void closeBucket(HeaptrackInfoCosts& infos);
+    void foldIntervals(HeaptrackInfoCosts& infos);
+    void foldBuckets(HeaptrackInfoCosts& infos);
+    void reopenLastBucket(HeaptrackInfoCosts& infos);
 
     size_t m_maxIntervals;
     size_t m_maxRows;
@@ -76,7 +76,7 @@ private:
     uint32_t m_width = 1;    // intervals per bucket
     std::vector<Row> m_rows; // closed buckets
     uint32_t m_closedBuckets = 0;
-    std::vector<Counts> m_closed;    // by info
+    ChunkedVector<Counts> m_closed;  // by info
     std::vector<uint32_t> m_touched; // infos with events in the open bucket
     uint64_t m_stamp = 1;
 };

@@ -216,7 +216,8 @@ void TestHeaptrack::perSiteCosts()
         parser.feed(std::string_view(text).substr(start, nl - start));
     const HeaptrackSummary s = parser.finish();
     uint64_t allocations = 0, temporary = 0, peak = 0, leaked = 0;
-    for (const auto& c : parser.infoCosts()) {
+    for (size_t i = 0; i < parser.infoCosts().size(); ++i) {
+        const auto& c = parser.infoCosts()[i];
         allocations += c.allocations;
         temporary += c.temporary;
         peak += c.peakLive * c.size;
