@@ -241,9 +241,14 @@ std::string HeapReport::text(const ReportSource& source, const Request& request)
         }
     }
     const uint64_t runtime = property(f.rec, "runtime_ms");
+    // Rates are per second of the recording, or of the window.
+    const uint64_t span = whole ? runtime
+                                : (f.window.endInterval > f.window.firstInterval
+                                       ? static_cast<uint64_t>(f.window.toMs - f.window.fromMs + 1)
+                                       : 0);
     const uint64_t calls = whole ? property(f.rec, "allocations") : f.totals.allocations;
     const uint64_t temporary = whole ? property(f.rec, "temporary") : f.totals.temporary;
-    const double perSecond = runtime ? 1000. / static_cast<double>(runtime) : 1.;
+    const double perSecond = span ? 1000. / static_cast<double>(span) : 1.;
     char line[256];
     std::snprintf(line, sizeof line,
                   "\ntotal runtime: %.2fs.\ncalls to allocation functions: %" PRIu64 " (%" PRId64

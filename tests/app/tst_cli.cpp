@@ -2,6 +2,7 @@
 // imports round-trip, inputs stay untouched, and every failure is one clear line with the
 // documented exit code and nothing left behind.
 
+#include "../common/runheapscope.h"
 #include "../common/truthfile.h"
 
 #include <QCryptographicHash>
@@ -14,28 +15,7 @@
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Result run(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(HEAPSCOPE_BINARY), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QJsonObject runJson(const QStringList& args)
-{
-    const Result r = run(args);
-    if (r.exitCode != 0)
-        qWarning("heapscope %s failed: %s", qPrintable(args.join(' ')), r.err.constData());
-    return QJsonDocument::fromJson(r.out).object();
-}
+using namespace hstest;
 
 QStringList orderArgs(const QJsonObject& truth)
 {

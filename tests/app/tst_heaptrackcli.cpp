@@ -2,6 +2,8 @@
 // top lists equal heaptrack's figures, the text reads like heaptrack_print's, a .heapscope file
 // answers the same, and time ranges and suppression files behave as documented.
 
+#include "../common/runheapscope.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -13,28 +15,7 @@
 
 namespace {
 
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Result run(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(HEAPSCOPE_BINARY), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QJsonObject runJson(const QStringList& args)
-{
-    const Result r = run(args);
-    if (r.exitCode != 0)
-        qWarning("heapscope %s failed: %s", qPrintable(args.join(' ')), r.err.constData());
-    return QJsonDocument::fromJson(r.out).object();
-}
+using namespace hstest;
 
 QString dataDir()
 {

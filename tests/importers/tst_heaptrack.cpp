@@ -2,6 +2,7 @@
 // own tools and an independent re-parse), in every compression, and cut recordings giving the
 // figures of exactly the part that could be read.
 
+#include "../common/heaptrackfiles.h"
 #include "heaptrackimporter.h"
 #include "heaptrackparser.h"
 #include "heaptrackstream.h"
@@ -23,61 +24,7 @@ using namespace hs;
 
 namespace {
 
-QString dataDir()
-{
-    return QStringLiteral(HEAPSCOPE_TEST_DATA "/heaptrack");
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-std::string_view view(const QByteArray& b)
-{
-    return {b.constData(), size_t(b.size())};
-}
-
-// The whole text of a recording, through our own reader.
-QByteArray decompress(const QByteArray& file)
-{
-    HeaptrackStream stream(view(file), "x");
-    std::string out;
-    while (stream.read(out, 1 << 20)) {
-    }
-    return QByteArray::fromStdString(out);
-}
-
-QByteArray zstdFrames(const QList<QByteArray>& parts)
-{
-    QByteArray out;
-    for (const QByteArray& p : parts) {
-        QByteArray frame(int(ZSTD_compressBound(size_t(p.size()))), '\0');
-        const size_t n =
-            ZSTD_compress(frame.data(), size_t(frame.size()), p.constData(), size_t(p.size()), 3);
-        out += frame.left(int(n));
-    }
-    return out;
-}
-
-QByteArray gzipMembers(const QList<QByteArray>& parts)
-{
-    QByteArray out;
-    for (const QByteArray& p : parts) {
-        z_stream zs = {};
-        deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY); // 16: gzip wrapper
-        QByteArray member(int(deflateBound(&zs, uLong(p.size()))), '\0');
-        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(p.constData()));
-        zs.avail_in = uInt(p.size());
-        zs.next_out = reinterpret_cast<Bytef*>(member.data());
-        zs.avail_out = uInt(member.size());
-        deflate(&zs, Z_FINISH);
-        out += member.left(int(zs.total_out));
-        deflateEnd(&zs);
-    }
-    return out;
-}
+using namespace hstest;
 
 // Splits text at a line boundary near its middle.
 QList<QByteArray> halves(const QByteArray& text)
@@ -126,7 +73,7 @@ void TestHeaptrack::summary_data()
 {
     QTest::addColumn<QString>("name");
     QTest::addColumn<QString>("kind");
-    const QStringList truths = QDir(dataDir()).entryList({"*.truth.json"}, QDir::Files);
+    const QStringList truths = QDir(heaptrackDir()).entryList({"*.truth.json"}, QDir::Files);
     QVERIFY(truths.size() >= 3);
     for (const QString& t : truths) {
         const QString name = t.chopped(int(sizeof(".truth.json") - 1));
@@ -140,9 +87,9 @@ void TestHeaptrack::summary()
     QFETCH(QString, name);
     QFETCH(QString, kind);
     const QJsonObject truth =
-        QJsonDocument::fromJson(readAll(dataDir() + "/" + name + ".truth.json")).object();
+        QJsonDocument::fromJson(readAll(heaptrackDir() + "/" + name + ".truth.json")).object();
     const QJsonObject x = truth.value("exact_from_file").toObject();
-    const QByteArray file = variant(readAll(dataDir() + "/" + name + ".zst"), kind);
+    const QByteArray file = variant(readAll(heaptrackDir() + "/" + name + ".zst"), kind);
     QVERIFY(!file.isEmpty());
     const HeaptrackSummary s = HeaptrackParser::summarise(view(file), name.toStdString());
     QVERIFY2(s.complete, s.truncation.c_str());
@@ -194,7 +141,7 @@ void TestHeaptrack::summary()
 void TestHeaptrack::perSiteCosts_data()
 {
     QTest::addColumn<QString>("name");
-    for (const QString& t : QDir(dataDir()).entryList({"*.truth.json"}, QDir::Files))
+    for (const QString& t : QDir(heaptrackDir()).entryList({"*.truth.json"}, QDir::Files))
         QTest::newRow(qPrintable(t)) << t.chopped(int(sizeof(".truth.json") - 1));
 }
 
@@ -204,9 +151,9 @@ void TestHeaptrack::perSiteCosts()
     // included: every site's live bytes are taken at the moment of the global peak.
     QFETCH(QString, name);
     const QJsonObject truth =
-        QJsonDocument::fromJson(readAll(dataDir() + "/" + name + ".truth.json")).object();
+        QJsonDocument::fromJson(readAll(heaptrackDir() + "/" + name + ".truth.json")).object();
     const QJsonObject sums = truth.value("heaptrack_print_flamegraph_sums").toObject();
-    const QByteArray file = readAll(dataDir() + "/" + name + ".zst");
+    const QByteArray file = readAll(heaptrackDir() + "/" + name + ".zst");
     HeaptrackStream stream(view(file), "x");
     HeaptrackParser parser;
     std::string text;
@@ -239,9 +186,9 @@ void TestHeaptrack::importSamples()
     // The imported trie and costs carry every figure; nothing is lost in the store.
     QFETCH(QString, name);
     const QJsonObject truth =
-        QJsonDocument::fromJson(readAll(dataDir() + "/" + name + ".truth.json")).object();
+        QJsonDocument::fromJson(readAll(heaptrackDir() + "/" + name + ".truth.json")).object();
     const QJsonObject sums = truth.value("heaptrack_print_flamegraph_sums").toObject();
-    const QByteArray file = readAll(dataDir() + "/" + name + ".zst");
+    const QByteArray file = readAll(heaptrackDir() + "/" + name + ".zst");
     ProfileBuilder builder;
     const uint32_t snap = HeaptrackImporter::import(view(file), name.toStdString(), builder, {});
     ProfileData imported = builder.take();
@@ -327,7 +274,8 @@ void TestHeaptrack::cutRecordings()
     // Whatever the cut, the figures are those of the complete lines that could be read.
     QFETCH(QString, kind);
     QFETCH(int, permille);
-    const QByteArray whole = variant(readAll(dataDir() + "/cpp_leak_temporary_demo.zst"), kind);
+    const QByteArray whole =
+        variant(readAll(heaptrackDir() + "/cpp_leak_temporary_demo.zst"), kind);
     const QByteArray cut = whole.left(qMax<qsizetype>(16, whole.size() * permille / 1000));
     HeaptrackSummary s;
     try {

@@ -3,6 +3,7 @@
 // suppressions, threads in gzip), one profile whatever the compression, and the timeline's time
 // windows against a brute-force count over the raw events.
 
+#include "../common/heaptrackfiles.h"
 #include "heapcolumns.h"
 #include "heapqueries.h"
 #include "heaptrackimporter.h"
@@ -22,21 +23,7 @@ using namespace hs;
 
 namespace {
 
-QString dataDir()
-{
-    return QStringLiteral(HEAPSCOPE_TEST_DATA "/heaptrack");
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-std::string_view view(const QByteArray& b)
-{
-    return {b.constData(), size_t(b.size())};
-}
+using namespace hstest;
 
 QJsonObject readJson(const QString& path)
 {
@@ -48,11 +35,11 @@ QJsonObject readJson(const QString& path)
 QList<QPair<QString, QString>> recordings()
 {
     QList<QPair<QString, QString>> out;
-    for (const QString& t : QDir(dataDir()).entryList({"*.truth.json"}, QDir::Files)) {
+    for (const QString& t : QDir(heaptrackDir()).entryList({"*.truth.json"}, QDir::Files)) {
         const QString name = t.chopped(int(sizeof(".truth.json") - 1));
-        out.append({dataDir() + "/" + name + ".zst", dataDir() + "/" + t});
+        out.append({heaptrackDir() + "/" + name + ".zst", heaptrackDir() + "/" + t});
     }
-    const QDir fixtures(dataDir() + "/fixtures");
+    const QDir fixtures(heaptrackDir() + "/fixtures");
     for (const QString& t : fixtures.entryList({"*.truth.json"}, QDir::Files)) {
         const QString file = t.chopped(int(sizeof(".truth.json") - 1));
         out.append({fixtures.filePath(file), fixtures.filePath(t)});
@@ -81,30 +68,6 @@ Imported import(const QByteArray& bytes, const HeaptrackImporter::Options& optio
     Imported out;
     out.snapshot = HeaptrackImporter::import(view(bytes), "rec", builder, options);
     out.data = builder.take();
-    return out;
-}
-
-QByteArray decompress(const QByteArray& file)
-{
-    HeaptrackStream stream(view(file), "x");
-    std::string out;
-    while (stream.read(out, 1 << 20)) {
-    }
-    return QByteArray::fromStdString(out);
-}
-
-QByteArray gzip(const QByteArray& text)
-{
-    z_stream zs = {};
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(int(deflateBound(&zs, uLong(text.size()))), '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.constData()));
-    zs.avail_in = uInt(text.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.truncate(int(zs.total_out));
-    deflateEnd(&zs);
     return out;
 }
 
@@ -321,7 +284,7 @@ void TestHeaptrackProfile::suppressions()
 {
     QFETCH(QString, userFile);
     QFETCH(QString, expected);
-    const QString dir = dataDir() + "/fixtures/";
+    const QString dir = heaptrackDir() + "/fixtures/";
     const QJsonObject want = readJson(dir + "lsan_suppressions.zst.truth.json")
                                  .value("leak_suppression_summary")
                                  .toObject()
@@ -360,7 +323,7 @@ void TestHeaptrackProfile::compressions()
     const QByteArray text = decompress(original);
     const HeapColumns reference = heapToColumns(import(original).heap());
     QVERIFY(heapToColumns(import(text).heap()) == reference);
-    QVERIFY(heapToColumns(import(gzip(text)).heap()) == reference);
+    QVERIFY(heapToColumns(import(gzipMembers({text})).heap()) == reference);
 }
 
 void TestHeaptrackProfile::timeline_data()
@@ -418,7 +381,7 @@ void TestHeaptrackProfile::timeWindows_data()
         for (const auto& [intervals, rows] : {std::pair{1 << 15, 1 << 20}, {4, 1 << 20}, {64, 5}}) {
             for (const auto& [from, to] : windows)
                 QTest::addRow("%s, budgets %d/%d, %.2f-%.2f", name, intervals, rows, from, to)
-                    << dataDir() + "/" + name << intervals << rows << from << to;
+                    << heaptrackDir() + "/" + name << intervals << rows << from << to;
         }
     }
 }
@@ -524,9 +487,10 @@ void TestHeaptrackProfile::prefixes()
     QFETCH(QString, kind);
     // (The crash fixture's zstd frame is one block, which decodes whole or not at all: the
     // zstd cuts use a recording of many blocks.)
-    const QByteArray text = decompress(readAll(dataDir() + "/fixtures/crash_midrun.zst"));
-    const QByteArray whole = kind == "zst"  ? readAll(dataDir() + "/cpp_leak_temporary_demo.zst")
-                             : kind == "gz" ? gzip(text)
+    const QByteArray text = decompress(readAll(heaptrackDir() + "/fixtures/crash_midrun.zst"));
+    const QByteArray whole = kind == "zst"
+                                 ? readAll(heaptrackDir() + "/cpp_leak_temporary_demo.zst")
+                             : kind == "gz" ? gzipMembers({text})
                                             : text;
     const qsizetype step = kind == "text" ? 53 : kind == "gz" ? 3 : 29;
     int imported = 0, refused = 0;
