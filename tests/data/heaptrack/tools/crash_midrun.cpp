@@ -8,15 +8,16 @@
 
 namespace {
 
-struct Node {
+struct Node
+{
     Node* next;
     char payload[40];
 };
 
-Node* g_nodes = nullptr;       // kept until the crash
-char* g_records[512];          // some freed later, some kept
+Node* g_nodes = nullptr; // kept until the crash
+char* g_records[512];    // some freed later, some kept
 int g_recordCount = 0;
-int* volatile g_badPointer = nullptr;  // volatile: the compiler cannot see it is null
+int* volatile g_badPointer = nullptr; // volatile: the compiler cannot see it is null
 volatile unsigned g_checksum = 0;
 
 // Kept: 48-byte nodes chained into a list that is never freed.
@@ -70,8 +71,8 @@ int main(int argc, char** argv)
         keepNodes(20);
         scratchBuffers(50);
         makeRecords(30);
-        usleep(10000);  // ~10 ms per round: heaptrack's timer ticks every 10 ms
+        usleep(10000); // ~10 ms per round: heaptrack's timer ticks every 10 ms
     }
-    *g_badPointer = 42;  // SIGSEGV with everything above still allocated
+    *g_badPointer = 42; // SIGSEGV with everything above still allocated
     return 0;
 }

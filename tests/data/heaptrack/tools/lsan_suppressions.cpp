@@ -18,7 +18,7 @@ extern "C" const char* __lsan_default_suppressions()
 }
 
 namespace {
-void* volatile g_sink;  // defeats dead-store elimination of the leaks
+void* volatile g_sink; // defeats dead-store elimination of the leaks
 }
 
 __attribute__((noinline)) void leakyHelper(int n)

@@ -6,8 +6,8 @@
 #include <map>
 #include <string>
 #include <thread>
-#include <vector>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 void* volatile g_sink;
