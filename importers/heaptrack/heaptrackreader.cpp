@@ -2,6 +2,7 @@
 
 #include "heaptrackhex.h"
 #include "heaptrackstream.h"
+#include "hserror.h"
 #include "mappedpages.h"
 
 #include <cstring>
@@ -48,7 +49,7 @@ HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileNam
 {
     // The stream is built here so that a file that is no recording fails on the caller's thread.
     auto stream = std::make_shared<HeaptrackStream>(fileBytes, fileName);
-    m_thread = std::thread([this, stream, fileBytes, releaseInput] {
+    m_thread = std::thread([this, stream, fileBytes, releaseInput, fileName] {
         std::string carry; // the start of a line that continues in the next chunk
         size_t released = 0;
         try {
@@ -73,6 +74,12 @@ HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileNam
                 }
                 const size_t whole = unit.text.rfind('\n') + 1; // 0 when there is no newline
                 carry.assign(unit.text, whole, std::string::npos);
+                // heaptrack's longest lines are symbol names of some kilobytes: text without a
+                // newline for this long is not a recording, and must not grow without bound.
+                if (carry.size() > kMaxLine)
+                    throw Error(fileName + ": not a heaptrack recording (a line longer than " +
+                                std::to_string(kMaxLine >> 20) + " MiB after byte " +
+                                std::to_string(m_decompressed) + " of the text)");
                 unit.text.resize(whole);
                 // Whoever is ahead cuts the lines into tokens: this thread while the parser has
                 // work queued, else the parser, so that both cores stay busy.

@@ -53,6 +53,7 @@ private:
     // Small enough for a chunk and its tokens to stay in the second-level cache.
     static constexpr size_t kChunk = size_t(1) << 20;
     static constexpr size_t kAhead = 4;
+    static constexpr size_t kMaxLine = size_t(16) << 20;
 
     std::mutex m_mutex;
     std::condition_variable m_changed;

@@ -307,6 +307,9 @@ void TestHeaptrack::refuses_data()
                                   << "not a heaptrack recording";
     QTest::newRow("zstd of something else") << zstdFrames({"hello world\n"}) << "no version line";
     QTest::newRow("empty zstd frame") << zstdFrames({""}) << "empty";
+    // Text that never ends its line would otherwise be held whole: refused past 16 MiB.
+    QTest::newRow("endless line") << zstdFrames({"v 10400 3\n" + QByteArray(17 << 20, 'x')})
+                                  << "a line longer than 16 MiB";
 }
 
 void TestHeaptrack::refuses()
