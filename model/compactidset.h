@@ -20,7 +20,7 @@ public:
     template <typename Equal, typename HashOf>
     uint32_t findOrInsert(uint64_t hash, uint32_t id, Equal&& equal, HashOf&& hashOf)
     {
-        if ((m_size + 1) * 4 > m_slots.size() * 3)
+        if ((m_size + 1) * 5 > m_slots.size() * 4) // at most 80% full: tags keep probes cheap
             grow(hashOf);
         const auto tag = static_cast<uint32_t>(hash >> 32);
         for (size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
@@ -33,6 +33,14 @@ public:
             if (s.tag == tag && equal(s.id))
                 return s.id;
         }
+    }
+
+    // Room for `count` ids, so that the table does not grow (and hold two copies) later.
+    template <typename HashOf>
+    void reserve(size_t count, HashOf&& hashOf)
+    {
+        while ((count + 1) * 5 > m_slots.size() * 4)
+            grow(hashOf);
     }
 
     void clear()

@@ -52,12 +52,30 @@ uint64_t stackHash(uint32_t parent, uint32_t frame)
 
 void ProfileBuilder::reserveStacks(size_t count)
 {
-    // (The index is left to grow: rounding a guess up to a power of two can double it.)
     m_data.stacks.reserve(m_data.stacks.size() + count);
+    m_stackIds.reserve(m_data.stacks.size() + count, [&](uint32_t existing) {
+        return stackHash(m_data.stacks[existing].parent, m_data.stacks[existing].frame);
+    });
+}
+
+void ProfileBuilder::releaseStackIndex()
+{
+    m_stackIds.clear();
+    m_stacksIndexed = false;
 }
 
 uint32_t ProfileBuilder::internStack(uint32_t parent, uint32_t frame)
 {
+    const auto hashOfExisting = [&](uint32_t existing) {
+        return stackHash(m_data.stacks[existing].parent, m_data.stacks[existing].frame);
+    };
+    if (!m_stacksIndexed) { // rebuilt after releaseStackIndex(): every stack is distinct
+        m_stacksIndexed = true;
+        for (size_t i = 0; i < m_data.stacks.size(); ++i)
+            m_stackIds.findOrInsert(
+                hashOfExisting(static_cast<uint32_t>(i)), static_cast<uint32_t>(i),
+                [](uint32_t) { return false; }, hashOfExisting);
+    }
     const auto hashOf = stackHash;
     checkRoom(m_data.stacks.size(), "call stacks");
     const auto next = static_cast<uint32_t>(m_data.stacks.size());
@@ -67,9 +85,7 @@ uint32_t ProfileBuilder::internStack(uint32_t parent, uint32_t frame)
             return m_data.stacks[existing].parent == parent &&
                    m_data.stacks[existing].frame == frame;
         },
-        [&](uint32_t existing) {
-            return hashOf(m_data.stacks[existing].parent, m_data.stacks[existing].frame);
-        });
+        hashOfExisting);
     if (id == next)
         m_data.stacks.push_back({parent, frame});
     return id;

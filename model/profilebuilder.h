@@ -20,6 +20,9 @@ public:
     uint32_t internStack(uint32_t parent, uint32_t frame);
     // Room for `count` more stacks: an importer that knows its tree's size avoids regrowing.
     void reserveStacks(size_t count);
+    // Frees the stack index while an importer has no stacks to add (it is rebuilt if another
+    // input adds some later): a big trie's index is then not held through the rest.
+    void releaseStackIndex();
 
     uint32_t addRecording(RecordingInfo info);
     uint32_t addSnapshot(SnapshotInfo info);
@@ -42,6 +45,7 @@ private:
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> m_stringIds;
     FlatHashMap m_frameIds;  // by hash of the frame's fields
     CompactIdSet m_stackIds; // keyed by the stacks' own (parent, frame)
+    bool m_stacksIndexed = true;
 };
 
 } // namespace hs

@@ -52,6 +52,7 @@ std::vector<HeapBucketCost> bucketCosts(const HeaptrackParser& parser,
     // Rows come bucket by bucket; within a bucket, infos of one stack are summed.
     std::vector<HeapBucketCost> out;
     const auto& rows = parser.bucketRows();
+    out.reserve(rows.size());                           // at most one per row
     std::vector<std::pair<uint32_t, uint32_t>> byStack; // (stack, row) of one bucket
     for (size_t first = 0; first < rows.size();) {
         size_t end = first;
@@ -98,6 +99,10 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
         }
     }
     parser.releaseTraces(); // every site has its stack: the tree is not needed any more
+    builder.releaseStackIndex();
+#if defined(__GLIBC__)
+    ::malloc_trim(0);
+#endif
 
     // Locations in heaptrack_print's order (by key), each shown as its first site's frame.
     std::vector<uint32_t> locationOfInfo(infos.size());
@@ -120,6 +125,10 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
     for (const auto& row : parser.bucketRows())
         active[row.info] = true;
     std::map<uint64_t, uint64_t> sizes;
+    size_t sites = 0; // cost rows: one per stack with an event
+    for (size_t i = 0; i < infos.size(); ++i)
+        sites += (infos[i].allocations || infos[i].live || active[i]) ? 1 : 0;
+    heap.costs.reserve(sites); // an upper bound: sites of one stack share a row
     const auto byStack = orderBy(
         infos.size(), [&](uint32_t a, uint32_t b) { return stackOfInfo[a] < stackOfInfo[b]; });
     for (const uint32_t i : byStack) {
@@ -144,7 +153,7 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
     for (const auto& [size, count] : sizes)
         heap.sizes.push_back({size, count});
 
-    heap.intervals = parser.intervals();
+    heap.intervals = parser.takeIntervals();
     for (HeapInterval& interval : heap.intervals)
         interval.rssBytes *= summary.pageSize;
     heap.bucketWidth = parser.bucketWidth();

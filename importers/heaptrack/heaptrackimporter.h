@@ -20,7 +20,7 @@ public:
         std::string suppressions; // text of a user suppression file (leak:PATTERN lines)
         // Budgets of the timeline: past them, neighbouring intervals and buckets are merged.
         size_t timelineIntervals = size_t(1) << 15;
-        size_t timelineBucketRows = size_t(1) << 18;
+        size_t timelineBucketRows = size_t(1) << 17;
         // The data is a read-only file mapping: its pages may be dropped once decompressed.
         bool releaseInput = false;
     };

@@ -22,7 +22,7 @@ public:
 
     // The budgets bound the timeline kept in memory (see HeaptrackTimeline).
     explicit HeaptrackParser(size_t maxIntervals = size_t(1) << 15, size_t maxBucketRows = size_t(1)
-                                                                                           << 18)
+                                                                                           << 17)
         : m_timeline(maxIntervals, maxBucketRows)
     {}
 
@@ -40,6 +40,7 @@ public:
     void releaseTraces() { m_symbols.releaseTraces(); }
     // Valid after finish(): the timeline (RSS in pages) and per-bucket events by info.
     const std::vector<HeapInterval>& intervals() const { return m_intervals; }
+    std::vector<HeapInterval> takeIntervals() { return std::move(m_intervals); }
     uint32_t bucketWidth() const { return m_bucketWidth; }
     const std::vector<HeaptrackTimeline::Row>& bucketRows() const { return m_bucketRows; }
     // Adds lines of a user suppression file (leak:PATTERN).

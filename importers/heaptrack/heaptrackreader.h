@@ -51,7 +51,7 @@ public:
 
 private:
     // Small enough for a chunk and its tokens to stay in the second-level cache.
-    static constexpr size_t kChunk = size_t(1) << 20;
+    static constexpr size_t kChunk = size_t(1) << 19;
     static constexpr size_t kAhead = 4;
     static constexpr size_t kMaxLine = size_t(16) << 20;
 

@@ -20,7 +20,12 @@ void absorb(HeapInterval& into, const HeapInterval& later)
 
 HeaptrackTimeline::HeaptrackTimeline(size_t maxIntervals, size_t maxRows)
     : m_maxIntervals(std::max<size_t>(maxIntervals, 2)), m_maxRows(maxRows)
-{}
+{
+    // Room for a full budget and the bucket that overflows it, so that the rows never grow by
+    // copying (untouched room costs no memory); intervals likewise.
+    m_rows.reserve(std::min<size_t>(maxRows + maxRows / 2, size_t(1) << 22));
+    m_intervals.reserve(std::min<size_t>(m_maxIntervals + 2, size_t(1) << 16));
+}
 
 void HeaptrackTimeline::timestamp(int64_t ms, uint64_t heapNow, HeaptrackInfoCosts& infos)
 {

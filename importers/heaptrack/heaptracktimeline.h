@@ -28,7 +28,7 @@ public:
     };
 
     explicit HeaptrackTimeline(size_t maxIntervals = size_t(1) << 15, size_t maxRows = size_t(1)
-                                                                                       << 18);
+                                                                                       << 17);
 
     void addInfo() { m_closed.push_back({}); }
     void allocation(uint64_t size, uint64_t heapAfter)
