@@ -17,6 +17,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
+#include <set>
 #include <zlib.h>
 
 using namespace hs;
@@ -165,6 +166,7 @@ private slots:
     void templateNames();
     void prefixes_data();
     void prefixes();
+    void twoRecordingsShareOneTrie();
 };
 
 void TestHeaptrackProfile::topLists_data()
@@ -515,6 +517,24 @@ void TestHeaptrackProfile::prefixes()
     }
     QVERIFY(imported > 10);
     QVERIFY(refused >= 1); // at least the empty prefix
+}
+
+void TestHeaptrackProfile::twoRecordingsShareOneTrie()
+{
+    // The importer frees the stack index after each recording; a second input into the same
+    // file must find the stacks it shares with the first, never add them twice.
+    const QByteArray a = readAll(heaptrackDir() + "/cpp_leak_temporary_demo.zst");
+    ProfileBuilder both;
+    HeaptrackImporter::import(view(a), "a", both, {});
+    const size_t afterFirst = both.data().stacks.size();
+    const uint32_t again = HeaptrackImporter::import(view(a), "a again", both, {});
+    const ProfileData data = both.take();
+    QCOMPARE(data.stacks.size(), afterFirst);
+    std::set<std::pair<uint32_t, uint32_t>> seen;
+    for (const StackNode& n : data.stacks)
+        QVERIFY(seen.insert({n.parent, n.frame}).second);
+    const Imported alone = import(a);
+    QCOMPARE(data.snapshots.at(again).heap.costs.size(), alone.heap().costs.size());
 }
 
 QTEST_GUILESS_MAIN(TestHeaptrackProfile)
