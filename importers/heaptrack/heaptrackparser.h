@@ -34,9 +34,12 @@ public:
 
     const HeaptrackInfoCosts& infoCosts() const { return m_infos; }
     uint32_t infoTrace(size_t info) const { return m_infoTraces[info]; }
+    // Frees the running costs once they have been copied out (see HeaptrackImporter).
+    void releaseInfoCosts() { m_infos.clear(); }
     // Valid after finish(): a leak suppression matches the info's backtrace.
     bool infoSuppressed(size_t info) const { return m_infoSuppressed[info]; }
     const HeaptrackSymbols& symbols() const { return m_symbols; }
+    HeaptrackSymbols& mutableSymbols() { return m_symbols; }
     void releaseTraces() { m_symbols.releaseTraces(); }
     // Valid after finish(): the timeline (RSS in pages) and per-bucket events by info.
     const std::vector<HeapInterval>& intervals() const { return m_intervals; }

@@ -41,6 +41,17 @@ public:
     const Ip* ip(uint32_t index) const;
     const TraceNode* trace(uint32_t index) const;
     size_t traceCount() const { return m_traces.size(); }
+    // Replaces each backtrace node's address by `map(parentResult, address)`, parents first
+    // (the root's result is `root`): the tree then holds what each node maps to.
+    template <typename Map>
+    void mapTraces(uint32_t root, Map map)
+    {
+        for (size_t t = 1; t < m_traces.size(); ++t) {
+            TraceNode& node = m_traces[t];
+            const uint32_t parent = node.parent == 0 ? root : m_traces[node.parent].ip;
+            node.ip = map(parent, node.ip);
+        }
+    }
     // Frees the backtrace tree once every site has been mapped.
     void releaseTraces()
     {

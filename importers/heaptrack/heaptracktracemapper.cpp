@@ -5,7 +5,7 @@
 namespace hs {
 
 namespace {
-bool isOperatorNew(std::string_view function)
+bool isOperatorNewName(std::string_view function)
 {
     return function == "operator new(unsigned long)" ||
            function == "operator new[](unsigned long)" ||
@@ -13,42 +13,47 @@ bool isOperatorNew(std::string_view function)
 }
 } // namespace
 
-HeaptrackTraceMapper::HeaptrackTraceMapper(const HeaptrackSymbols& symbols, ProfileBuilder& builder)
-    : m_symbols(symbols), m_builder(builder), m_stackOf(symbols.traceCount(), kNoIndex),
-      m_stringOf(symbols.stringCount(), kNoIndex), m_ipFrames(symbols.ipCount(), {kNoIndex, 0})
+HeaptrackTraceMapper::HeaptrackTraceMapper(HeaptrackSymbols& symbols, ProfileBuilder& builder)
+    : m_symbols(symbols), m_builder(builder), m_stringOf(symbols.stringCount(), kNoIndex),
+      m_operatorNew(symbols.ipCount(), -1), m_ipFrames(symbols.ipCount(), {kNoIndex, 0})
 {}
+
+bool HeaptrackTraceMapper::isOperatorNew(uint32_t ipIndex)
+{
+    // heaptrack looks at an address's first frame, the innermost one.
+    if (ipIndex >= m_operatorNew.size())
+        return false;
+    if (m_operatorNew[ipIndex] < 0) {
+        const auto* ip = m_symbols.ip(ipIndex);
+        m_operatorNew[ipIndex] = ip && !ip->frames.empty() &&
+                                 isOperatorNewName(m_symbols.string(ip->frames.front().function));
+    }
+    return m_operatorNew[ipIndex] == 1;
+}
 
 uint32_t HeaptrackTraceMapper::siteTrace(uint32_t trace) const
 {
-    // heaptrack looks at an address's first frame, the innermost one.
     while (const auto* node = m_symbols.trace(trace)) {
         const auto* ip = m_symbols.ip(node->ip);
         if (!ip || ip->frames.empty() ||
-            !isOperatorNew(m_symbols.string(ip->frames.front().function)))
+            !isOperatorNewName(m_symbols.string(ip->frames.front().function)))
             break;
         trace = node->parent;
     }
     return m_symbols.trace(trace) ? trace : 0;
 }
 
-uint32_t HeaptrackTraceMapper::stackOf(uint32_t trace)
+void HeaptrackTraceMapper::mapAll()
 {
-    // Walk up to a mapped node (or the root), then map the chain down from there.
-    std::vector<uint32_t>& chain = m_chain;
-    chain.clear();
-    uint32_t stack = kNoIndex;
-    for (uint32_t t = trace; m_symbols.trace(t); t = m_symbols.trace(t)->parent) {
-        if (m_stackOf[t] != kNoIndex) {
-            stack = m_stackOf[t];
-            break;
-        }
-        chain.push_back(t);
-    }
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-        stack = appendIp(stack, m_symbols.trace(*it)->ip);
-        m_stackOf[*it] = stack;
-    }
-    return stack;
+    m_symbols.mapTraces(kNoIndex, [&](uint32_t parentStack, uint32_t ip) {
+        return isOperatorNew(ip) ? parentStack : appendIp(parentStack, ip);
+    });
+}
+
+uint32_t HeaptrackTraceMapper::stackOf(uint32_t trace) const
+{
+    const auto* node = m_symbols.trace(trace);
+    return node ? node->ip : kNoIndex;
 }
 
 uint32_t HeaptrackTraceMapper::appendIp(uint32_t parent, uint32_t ipIndex)
