@@ -125,6 +125,14 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
     }
     parser.releaseTraces(); // every site has its stack: the tree is not needed any more
     builder.releaseStackIndex();
+
+    // Time buckets per stack first, so that the parser's rows can go before the rest is built.
+    // Every site with an event gets a cost row, so time buckets always map to a location.
+    std::vector<bool> active(infos.size(), false);
+    for (const auto& row : parser.bucketRows())
+        active[row.info] = true;
+    heap.bucketCosts = bucketCosts(parser, infos, stackOfInfo);
+    parser.releaseBucketRows();
 #if defined(__GLIBC__)
     ::malloc_trim(0);
 #endif
@@ -145,10 +153,6 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
         }
     }
 
-    // Every site with an event gets a cost row, so time buckets always map to a location.
-    std::vector<bool> active(infos.size(), false);
-    for (const auto& row : parser.bucketRows())
-        active[row.info] = true;
     std::map<uint64_t, uint64_t> sizes;
     size_t sites = 0; // cost rows: one per stack with an event
     for (size_t i = 0; i < infos.size(); ++i)
@@ -182,7 +186,6 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
     for (HeapInterval& interval : heap.intervals)
         interval.rssBytes *= summary.pageSize;
     heap.bucketWidth = parser.bucketWidth();
-    heap.bucketCosts = bucketCosts(parser, infos, stackOfInfo);
     return heap;
 }
 

@@ -46,6 +46,7 @@ public:
     std::vector<HeapInterval> takeIntervals() { return std::move(m_intervals); }
     uint32_t bucketWidth() const { return m_bucketWidth; }
     const std::vector<HeaptrackTimeline::Row>& bucketRows() const { return m_bucketRows; }
+    void releaseBucketRows() { std::vector<HeaptrackTimeline::Row>().swap(m_bucketRows); }
     // Adds lines of a user suppression file (leak:PATTERN).
     void addSuppressions(std::string_view text);
 
