@@ -8,8 +8,8 @@
 namespace hs {
 
 // An open-addressing set of ids whose keys live in the caller's arrays: a slot holds an id and
-// 32 bits of its key's hash (8 bytes, half a key-and-value slot), and a candidate is confirmed
-// by the caller only when those bits match.
+// 16 bits of its key's hash (6 bytes, in two arrays; a key-and-value slot takes 16), and a
+// candidate is confirmed by the caller only when those bits match.
 class CompactIdSet
 {
 public:
@@ -20,18 +20,18 @@ public:
     template <typename Equal, typename HashOf>
     uint32_t findOrInsert(uint64_t hash, uint32_t id, Equal&& equal, HashOf&& hashOf)
     {
-        if ((m_size + 1) * 5 > m_slots.size() * 4) // at most 80% full: tags keep probes cheap
+        if ((m_size + 1) * 5 > m_ids.size() * 4) // at most 80% full: tags keep probes cheap
             grow(hashOf);
-        const auto tag = static_cast<uint32_t>(hash >> 32);
+        const auto tag = static_cast<uint16_t>(hash >> 48);
         for (size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
-            Slot& s = m_slots[i];
-            if (s.id == kEmpty) {
-                s = {tag, id};
+            if (m_ids[i] == kEmpty) {
+                m_ids[i] = id;
+                m_tags[i] = tag;
                 ++m_size;
                 return id;
             }
-            if (s.tag == tag && equal(s.id))
-                return s.id;
+            if (m_tags[i] == tag && equal(m_ids[i]))
+                return m_ids[i];
         }
     }
 
@@ -39,41 +39,41 @@ public:
     template <typename HashOf>
     void reserve(size_t count, HashOf&& hashOf)
     {
-        while ((count + 1) * 5 > m_slots.size() * 4)
+        while ((count + 1) * 5 > m_ids.size() * 4)
             grow(hashOf);
     }
 
     void clear()
     {
-        m_slots.clear();
+        m_ids.clear();
+        m_tags.clear();
         m_size = 0;
         m_mask = 0;
     }
 
 private:
-    struct Slot
-    {
-        uint32_t tag = 0;
-        uint32_t id = kEmpty;
-    };
-
     template <typename HashOf>
     void grow(HashOf& hashOf)
     {
-        HugeVector<Slot> old = std::move(m_slots);
-        m_slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
-        m_mask = m_slots.size() - 1;
-        for (const Slot& s : old) {
-            if (s.id == kEmpty)
+        HugeVector<uint32_t> oldIds = std::move(m_ids);
+        HugeVector<uint16_t> oldTags = std::move(m_tags);
+        const size_t size = oldIds.empty() ? 1024 : oldIds.size() * 2;
+        m_ids.assign(size, kEmpty);
+        m_tags.assign(size, 0);
+        m_mask = size - 1;
+        for (size_t k = 0; k < oldIds.size(); ++k) {
+            if (oldIds[k] == kEmpty)
                 continue;
-            size_t i = hashOf(s.id) & m_mask;
-            while (m_slots[i].id != kEmpty)
+            size_t i = hashOf(oldIds[k]) & m_mask;
+            while (m_ids[i] != kEmpty)
                 i = (i + 1) & m_mask;
-            m_slots[i] = s;
+            m_ids[i] = oldIds[k];
+            m_tags[i] = oldTags[k];
         }
     }
 
-    HugeVector<Slot> m_slots;
+    HugeVector<uint32_t> m_ids;
+    HugeVector<uint16_t> m_tags;
     size_t m_size = 0;
     size_t m_mask = 0;
 };
