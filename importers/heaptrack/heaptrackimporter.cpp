@@ -98,16 +98,30 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
 #if defined(__GLIBC__)
     ::malloc_trim(0); // freed blocks go back before the trie is built
 #endif
-    std::vector<uint32_t> stackOfInfo(infos.size()), ipOfInfo(infos.size());
+    std::vector<uint32_t> stackOfInfo(infos.size()), locationOfInfo(infos.size());
     {
-        // First each site's trace and innermost address (for its location), then the whole
-        // tree mapped in place: node addresses become stacks.
+        // First each site's trace and its location, then the whole tree mapped in place: node
+        // addresses become stacks.
         HeaptrackTraceMapper mapper(parser.mutableSymbols(), builder);
+        std::vector<uint32_t> ipOfInfo(infos.size());
         for (size_t i = 0; i < infos.size(); ++i) {
             const uint32_t site = mapper.siteTrace(parser.infoTrace(i));
             const auto* node = symbols.trace(site);
             ipOfInfo[i] = node ? node->ip : 0;
             stackOfInfo[i] = site;
+        }
+        // Locations in heaptrack_print's order (by key); each remembers its first site (in
+        // file order) until the stacks exist.
+        const auto order = orderBy(infos.size(), [&](uint32_t a, uint32_t b) {
+            return locationOf(symbols, ipOfInfo[a]) < locationOf(symbols, ipOfInfo[b]);
+        });
+        LocationKey previous{};
+        for (size_t k = 0; k < order.size(); ++k) {
+            const LocationKey key = locationOf(symbols, ipOfInfo[order[k]]);
+            if (k == 0 || key != previous)
+                heap.locations.push_back(order[k]);
+            locationOfInfo[order[k]] = static_cast<uint32_t>(heap.locations.size() - 1);
+            previous = key;
         }
         builder.reserveStacks(symbols.traceCount()); // one stack per node, inlined frames aside
         mapper.mapAll();
@@ -137,21 +151,9 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
     ::malloc_trim(0);
 #endif
 
-    // Locations in heaptrack_print's order (by key), each shown as its first site's frame.
-    std::vector<uint32_t> locationOfInfo(infos.size());
-    {
-        const auto order = orderBy(infos.size(), [&](uint32_t a, uint32_t b) {
-            return locationOf(symbols, ipOfInfo[a]) < locationOf(symbols, ipOfInfo[b]);
-        });
-        LocationKey previous{};
-        for (size_t k = 0; k < order.size(); ++k) {
-            const LocationKey key = locationOf(symbols, ipOfInfo[order[k]]);
-            if (k == 0 || key != previous)
-                heap.locations.push_back(builder.data().stacks[stackOfInfo[order[k]]].frame);
-            locationOfInfo[order[k]] = static_cast<uint32_t>(heap.locations.size() - 1);
-            previous = key;
-        }
-    }
+    // Each location shown as its first site's frame.
+    for (uint32_t& frame : heap.locations)
+        frame = builder.data().stacks[stackOfInfo[frame]].frame;
 
     std::map<uint64_t, uint64_t> sizes;
     size_t sites = 0; // cost rows: one per stack with an event
