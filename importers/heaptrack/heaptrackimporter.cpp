@@ -139,6 +139,9 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
     }
     parser.releaseTraces(); // every site has its stack: the tree is not needed any more
     builder.releaseStackIndex();
+#if defined(__GLIBC__)
+    ::malloc_trim(0); // the tree's blocks go back before the bucket costs are built
+#endif
 
     // Time buckets per stack first, so that the parser's rows can go before the rest is built.
     // Every site with an event gets a cost row, so time buckets always map to a location.
