@@ -31,12 +31,10 @@ bool HeaptrackTraceMapper::isOperatorNew(uint32_t ipIndex)
     return m_operatorNew[ipIndex] == 1;
 }
 
-uint32_t HeaptrackTraceMapper::siteTrace(uint32_t trace) const
+uint32_t HeaptrackTraceMapper::siteTrace(uint32_t trace)
 {
     while (const auto* node = m_symbols.trace(trace)) {
-        const auto* ip = m_symbols.ip(node->ip);
-        if (!ip || ip->frames.empty() ||
-            !isOperatorNewName(m_symbols.string(ip->frames.front().function)))
+        if (!isOperatorNew(node->ip))
             break;
         trace = node->parent;
     }

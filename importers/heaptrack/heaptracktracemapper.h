@@ -18,7 +18,7 @@ public:
 
     // An allocation site's trace without its leading operator new frames, as heaptrack
     // charges it (0 when nothing is left). Only before mapAll().
-    uint32_t siteTrace(uint32_t trace) const;
+    uint32_t siteTrace(uint32_t trace);
     // Turns every node's address into its stack (kNoIndex for the root).
     void mapAll();
     // After mapAll(): the stack of a trace; kNoIndex for the empty backtrace.
