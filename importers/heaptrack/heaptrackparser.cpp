@@ -181,8 +181,8 @@ void HeaptrackParser::feedUnit(std::string_view text, const uint32_t* token, siz
     for (size_t i = 0; i < n; ++i) {
         // The info of an event a few lines ahead is fetched while this one is applied: with
         // millions of infos, waiting for memory is what an event costs.
-        if (i + 8 < n && (token[i + 8] & 2) == 0 && (token[i + 8] >> 2) < m_infos.size())
-            __builtin_prefetch(&m_infos[token[i + 8] >> 2], 1);
+        if (i + 20 < n && (token[i + 20] & 2) == 0 && (token[i + 20] >> 2) < m_infos.size())
+            __builtin_prefetch(&m_infos[token[i + 20] >> 2], 1);
         const uint32_t t = token[i];
         if ((t & 2) == 0) {
             ++m_summary.lines;
@@ -261,12 +261,12 @@ HeaptrackSummary HeaptrackParser::read(std::string_view fileBytes, const std::st
     HeaptrackReader::Unit unit;
     bool first = true;
     while (reader.next(unit)) {
-        if (first && !unit.text.starts_with("v "))
+        if (first && !unit.text().starts_with("v "))
             throw Error(fileName + ": not a heaptrack recording (no version line)");
         first = false;
         if (!unit.tokenized)
             HeaptrackReader::tokenize(unit);
-        parser.feedUnit(unit.text, unit.tokens.get(), unit.tokenCount);
+        parser.feedUnit(unit.text(), unit.tokens.get(), unit.tokenCount);
     }
     if (first && !reader.cutLine().empty() && !reader.cutLine().starts_with("v "))
         throw Error(fileName + ": not a heaptrack recording (no version line)");

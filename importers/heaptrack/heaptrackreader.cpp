@@ -13,7 +13,7 @@ void HeaptrackReader::tokenize(Unit& unit)
 {
     // Every line has at least its newline: at most one token per byte, written through a
     // pointer without a capacity check per line.
-    const std::string_view text = unit.text;
+    const std::string_view text = unit.text();
     if (unit.tokenCapacity < text.size() + 1) {
         unit.tokenCapacity = text.size() + 1;
         unit.tokens.reset(new uint32_t[unit.tokenCapacity]);
@@ -65,22 +65,28 @@ HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileNam
                         m_spare.pop_back();
                     }
                 }
-                unit.text.assign(carry);
-                const bool more = stream->read(unit.text, kChunk);
+                if (unit.capacity < carry.size() + kChunk) {
+                    unit.capacity = carry.size() + kChunk;
+                    unit.bytes.reset(new char[unit.capacity]);
+                }
+                std::memcpy(unit.bytes.get(), carry.data(), carry.size());
+                size_t produced = 0;
+                const bool more = stream->read(unit.bytes.get() + carry.size(), kChunk, produced);
+                unit.size = carry.size() + produced;
                 if (releaseInput && stream->consumed() > released + kChunk) {
                     releaseMappedPages(fileBytes.data() + released,
                                        fileBytes.data() + stream->consumed());
                     released = stream->consumed();
                 }
-                const size_t whole = unit.text.rfind('\n') + 1; // 0 when there is no newline
-                carry.assign(unit.text, whole, std::string::npos);
+                const size_t whole = unit.text().rfind('\n') + 1; // 0 when there is no newline
+                carry.assign(unit.text().substr(whole));
                 // heaptrack's longest lines are symbol names of some kilobytes: text without a
                 // newline for this long is not a recording, and must not grow without bound.
                 if (carry.size() > kMaxLine)
                     throw Error(fileName + ": not a heaptrack recording (a line longer than " +
                                 std::to_string(kMaxLine >> 20) + " MiB after byte " +
                                 std::to_string(m_decompressed) + " of the text)");
-                unit.text.resize(whole);
+                unit.size = whole;
                 // Whoever is ahead cuts the lines into tokens: this thread while the parser has
                 // work queued, else the parser, so that both cores stay busy.
                 bool parserBusy;
@@ -93,7 +99,7 @@ HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileNam
                     tokenize(unit);
                 std::lock_guard lock(m_mutex);
                 m_decompressed += whole;
-                if (!unit.text.empty())
+                if (unit.size > 0)
                     m_ready.push_back(std::move(unit));
                 if (!more) {
                     m_truncation = stream->truncation();
@@ -126,7 +132,7 @@ HeaptrackReader::~HeaptrackReader()
 bool HeaptrackReader::next(Unit& unit)
 {
     std::unique_lock lock(m_mutex);
-    if (unit.text.capacity() > 0)
+    if (unit.capacity > 0)
         m_spare.push_back(std::move(unit));
     m_changed.notify_all();
     m_changed.wait(lock, [this] { return !m_ready.empty() || m_done; });

@@ -22,7 +22,12 @@ class HeaptrackReader
 public:
     struct Unit
     {
-        std::string text; // whole lines
+        // Whole lines. A plain buffer: a std::string would be cleared on every resize, and
+        // that is a pass over each chunk for nothing.
+        std::unique_ptr<char[]> bytes;
+        size_t size = 0;
+        size_t capacity = 0;
+        std::string_view text() const { return {bytes.get(), size}; }
         // At most one token per byte; left uninitialised so that only what is written is
         // ever touched.
         std::unique_ptr<uint32_t[]> tokens;

@@ -2,6 +2,7 @@
 
 #include "hserror.h"
 
+#include <cstring>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -60,29 +61,38 @@ HeaptrackStream::~HeaptrackStream() = default;
 
 bool HeaptrackStream::read(std::string& out, size_t max)
 {
+    const size_t start = out.size();
+    out.resize(start + max);
+    size_t produced = 0;
+    const bool more = read(out.data() + start, max, produced);
+    out.resize(start + produced);
+    return more;
+}
+
+bool HeaptrackStream::read(char* out, size_t max, size_t& produced)
+{
+    produced = 0;
     if (m_ended)
         return false;
     switch (m_compression) {
     case Compression::Zstd:
-        return readZstd(out, max);
+        return readZstd(out, max, produced);
     case Compression::Gzip:
-        return readGzip(out, max);
+        return readGzip(out, max, produced);
     case Compression::None:
     default: {
-        const size_t n = std::min(max, m_data.size() - m_pos);
-        out.append(m_data.substr(m_pos, n));
-        m_pos += n;
+        produced = std::min(max, m_data.size() - m_pos);
+        std::memcpy(out, m_data.data() + m_pos, produced);
+        m_pos += produced;
         m_ended = m_pos == m_data.size();
-        return n > 0;
+        return produced > 0;
     }
     }
 }
 
-bool HeaptrackStream::readZstd(std::string& out, size_t max)
+bool HeaptrackStream::readZstd(char* out, size_t max, size_t& produced)
 {
-    const size_t start = out.size();
-    out.resize(start + max);
-    ZSTD_outBuffer output{out.data() + start, max, 0};
+    ZSTD_outBuffer output{out, max, 0};
     while (output.pos < output.size) {
         ZSTD_inBuffer input{m_data.data(), m_data.size(), m_pos};
         const size_t before = output.pos;
@@ -106,16 +116,13 @@ bool HeaptrackStream::readZstd(std::string& out, size_t max)
             break;
         }
     }
-    out.resize(start + output.pos);
+    produced = output.pos;
     return output.pos > 0 || !m_ended;
 }
 
-bool HeaptrackStream::readGzip(std::string& out, size_t max)
+bool HeaptrackStream::readGzip(char* out, size_t max, size_t& produced)
 {
     z_stream& zs = m_codec->gzip;
-    const size_t start = out.size();
-    out.resize(start + max);
-    size_t produced = 0;
     while (produced < max) {
         if (m_pos == m_data.size() && zs.avail_in == 0) {
             m_ended = true;
@@ -130,7 +137,7 @@ bool HeaptrackStream::readGzip(std::string& out, size_t max)
             zs.avail_in = static_cast<uInt>(chunk);
             m_pos += chunk;
         }
-        zs.next_out = reinterpret_cast<Bytef*>(out.data() + start + produced);
+        zs.next_out = reinterpret_cast<Bytef*>(out + produced);
         zs.avail_out = static_cast<uInt>(std::min<size_t>(max - produced, 1u << 30));
         const uInt before = zs.avail_out;
         const int ret = inflate(&zs, Z_NO_FLUSH);
@@ -156,7 +163,6 @@ bool HeaptrackStream::readGzip(std::string& out, size_t max)
             break;
         }
     }
-    out.resize(start + produced);
     return produced > 0 || !m_ended;
 }
 

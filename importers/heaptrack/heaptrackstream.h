@@ -34,6 +34,9 @@ public:
 
     // Appends up to `max` bytes of text to `out`; false once the stream has ended.
     bool read(std::string& out, size_t max);
+    // The same into raw memory, so that a reused buffer is not cleared first: `produced` bytes
+    // were written.
+    bool read(char* out, size_t max, size_t& produced);
 
     // How many input bytes have been used so far.
     size_t consumed() const { return m_pos; }
@@ -42,8 +45,8 @@ public:
     const std::string& truncation() const { return m_truncation; }
 
 private:
-    bool readZstd(std::string& out, size_t max);
-    bool readGzip(std::string& out, size_t max);
+    bool readZstd(char* out, size_t max, size_t& produced);
+    bool readGzip(char* out, size_t max, size_t& produced);
 
     std::string_view m_data;
     std::string m_fileName;
