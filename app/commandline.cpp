@@ -1,7 +1,9 @@
 #include "commandline.h"
 
 #include "arguments.h"
+#include "clioutput.h"
 #include "filehead.h"
+#include "graphcommands.h"
 #include "heapreport.h"
 #include "hserror.h"
 #include "inputloader.h"
@@ -10,6 +12,7 @@
 #include "store.h"
 #include "storewriter.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -20,17 +23,6 @@
 namespace hs {
 
 namespace {
-
-struct OutputFailure
-{
-    std::string message;
-};
-
-void writeOut(const std::string& text)
-{
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout))
-        throw OutputFailure{"cannot write to standard output"};
-}
 
 std::string readSuppressions(const std::string& path)
 {
@@ -136,7 +128,8 @@ bool sameFile(const std::string& a, const std::string& b)
 
 bool CommandLine::isSubcommand(const std::string& word)
 {
-    return word == "import" || word == "stats" || word == "diff" || word == "help" ||
+    return word == "import" || word == "stats" || word == "diff" || word == "objects" ||
+           word == "cycles" || word == "retainers" || word == "dot" || word == "help" ||
            word == "--help" || word == "-h" || word == "--version";
 }
 
@@ -161,6 +154,21 @@ Subcommands (headless, no display needed):
   diff OLD [NEW] [--old-snapshot N] [--new-snapshot N] [--by ...] [--cumulative] [--limit N]
         [--json] [--python VER]
         NEW.compare_to(OLD). With one .heapscope file, compares its last two snapshots.
+        With --objects: growth of gc-tracked objects per type between two object graphs
+        (objgraph's show_growth).
+
+Object graphs (files written by heapscope's Python recorder, resources/recorder):
+  objects INPUT [--by type] [--sort count|size|retained] [--limit N] [--all] [--json]
+        Census of gc-tracked objects by type (--all: untracked ones too), with shallow sizes
+        and retained sizes (what would be freed with them).
+  cycles INPUT [--garbage-only] [--limit N] [--json]
+        Reference cycles, largest retained size first; garbage cycles are what gc.collect()
+        would free.
+  retainers INPUT OBJECT_ID [--json]
+        The shortest chain of references from a root to the object.
+  dot INPUT (--cycle N | --object ID [--depth D]) [-o FILE.dot]
+        Graphviz DOT text of a cycle, or of what refers to an object up to D levels.
+  These take [--snapshot N] for a checkpoint other than the last one with a graph.
 
 --python VER names the Python that wrote a dump when the file cannot tell (3.6 and 3.7 both
 write protocol 4); it only changes the order of tied traceback groups.
@@ -191,7 +199,17 @@ int CommandLine::run(const std::vector<std::string>& args)
         if (cmd == "stats")
             return runStats(rest);
         if (cmd == "diff")
-            return runDiff(rest);
+            return std::find(rest.begin(), rest.end(), "--objects") != rest.end()
+                       ? GraphCommands::diffObjects(rest)
+                       : runDiff(rest);
+        if (cmd == "objects")
+            return GraphCommands::objects(rest);
+        if (cmd == "cycles")
+            return GraphCommands::cycles(rest);
+        if (cmd == "retainers")
+            return GraphCommands::retainers(rest);
+        if (cmd == "dot")
+            return GraphCommands::dot(rest);
         std::fprintf(stderr, "heapscope: unknown subcommand '%s' (see heapscope --help)\n",
                      cmd.c_str());
         return UsageError;

@@ -21,6 +21,8 @@ InputFormat InputLoader::detect(std::string_view head)
         return InputFormat::Tracemalloc;
     if (HeaptrackImporter::sniff(head))
         return InputFormat::Heaptrack;
+    if (RecorderImporter::sniff(head))
+        return InputFormat::Recorder;
     return InputFormat::Unknown;
 }
 
@@ -33,6 +35,8 @@ const char* InputLoader::formatName(InputFormat format)
         return "tracemalloc";
     case InputFormat::Heaptrack:
         return "heaptrack";
+    case InputFormat::Recorder:
+        return "recorder";
     case InputFormat::Unknown:
     default:
         return "unknown";
@@ -53,7 +57,8 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
     const InputFile file(path, detectFile(path) != InputFormat::Heaptrack);
     const std::string_view bytes = file.bytes();
     const InputFormat format = detect(bytes.substr(0, 64));
-    if (format == InputFormat::Tracemalloc || format == InputFormat::Heaptrack) {
+    if (format == InputFormat::Tracemalloc || format == InputFormat::Heaptrack ||
+        format == InputFormat::Recorder) {
         // The input's digest is computed while it is parsed; a streamed input's pages are
         // given back behind the digest too.
         const bool stream = format == InputFormat::Heaptrack;
@@ -73,11 +78,18 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
         // The input is a private read-only mapping of the file (InputFile).
         HeaptrackImporter::Options heaptrackOptions = options.heaptrack;
         heaptrackOptions.releaseInput = true;
-        const uint32_t snap =
-            format == InputFormat::Tracemalloc
-                ? TracemallocImporter::import(bytes, path, builder, options.tracemalloc)
-                : HeaptrackImporter::import(bytes, path, builder, heaptrackOptions);
-        RecordingInfo& rec = builder.recordingInfo(builder.snapshotInfo(snap).recording);
+        uint32_t recording = 0;
+        if (format == InputFormat::Recorder)
+            recording = RecorderImporter::import(bytes, path, builder);
+        else
+            recording =
+                builder
+                    .snapshotInfo(
+                        format == InputFormat::Tracemalloc
+                            ? TracemallocImporter::import(bytes, path, builder, options.tracemalloc)
+                            : HeaptrackImporter::import(bytes, path, builder, heaptrackOptions))
+                    .recording;
+        RecordingInfo& rec = builder.recordingInfo(recording);
         rec.importedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate).toStdString();
         rec.sourceSha256 = sha256.get();
         return;
@@ -89,8 +101,8 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
     default:
         throw Error(path + (bytes.empty() ? ": the file is empty"
                                           : ": not a recognised input (expected a tracemalloc "
-                                            "Snapshot.dump() file, a heaptrack recording or a "
-                                            ".heapscope file)"));
+                                            "Snapshot.dump() file, a heaptrack recording, a "
+                                            "heapscope recorder file or a .heapscope file)"));
     }
 }
 

@@ -2,6 +2,7 @@
 
 #include "heaptrackimporter.h"
 #include "profilebuilder.h"
+#include "recorderimporter.h"
 #include "tracemallocimporter.h"
 
 #include <string>
@@ -14,7 +15,8 @@ enum class InputFormat
     Unknown,
     Heapscope,
     Tracemalloc,
-    Heaptrack
+    Heaptrack,
+    Recorder
 };
 
 // Finds the format of a file by its content, never by its name, and loads it.

@@ -99,13 +99,19 @@ uint32_t ProfileBuilder::addRecording(RecordingInfo info)
 
 uint32_t ProfileBuilder::addSnapshot(SnapshotInfo info)
 {
-    m_data.snapshots.push_back({std::move(info), {}, {}});
+    m_data.snapshots.push_back({std::move(info), {}, {}, {}, {}});
     return static_cast<uint32_t>(m_data.snapshots.size() - 1);
 }
 
 void ProfileBuilder::setCosts(uint32_t snapshot, std::vector<StackCost> costs)
 {
     m_data.snapshots[snapshot].costs = std::move(costs);
+}
+
+void ProfileBuilder::setObjectGraph(uint32_t snapshot, ObjectGraph graph, GraphAnalysis analysis)
+{
+    m_data.snapshots[snapshot].graph = std::move(graph);
+    m_data.snapshots[snapshot].analysis = std::move(analysis);
 }
 
 void ProfileBuilder::setHeapProfile(uint32_t snapshot, HeapProfile heap)

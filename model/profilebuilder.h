@@ -28,6 +28,7 @@ public:
     uint32_t addSnapshot(SnapshotInfo info);
     void setCosts(uint32_t snapshot, std::vector<StackCost> costs);
     void setHeapProfile(uint32_t snapshot, HeapProfile heap);
+    void setObjectGraph(uint32_t snapshot, ObjectGraph graph, GraphAnalysis analysis);
     SnapshotInfo& snapshotInfo(uint32_t snapshot) { return m_data.snapshots[snapshot].info; }
     RecordingInfo& recordingInfo(uint32_t recording) { return m_data.recordings[recording]; }
 

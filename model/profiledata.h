@@ -1,6 +1,9 @@
 #pragma once
 
+#include "graphanalysis.h"
 #include "heapprofile.h"
+#include "objectgraph.h"
+#include "recordertimeline.h"
 
 #include <cstdint>
 #include <string>
@@ -56,6 +59,7 @@ struct RecordingInfo
     // Figures of the whole recording as the source tool defines them (heaptrack: runtime_ms,
     // peak_rss_bytes, ...), by name.
     std::vector<std::pair<std::string, std::string>> properties;
+    RecorderTimeline timeline; // heapscope's recorder: samples and checkpoints
 };
 
 struct SnapshotInfo
@@ -77,6 +81,8 @@ struct SnapshotData
     SnapshotInfo info;
     std::vector<StackCost> costs; // Python: live blocks per stack and domain
     HeapProfile heap;             // heaptrack: native heap costs over the recording
+    ObjectGraph graph;            // recorder checkpoints: the gc object graph
+    GraphAnalysis analysis;       // of the graph: computed once, stored with it
 };
 
 // The in-memory form of a .heapscope file: what importers build and what the store reads back.

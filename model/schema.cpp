@@ -68,6 +68,31 @@ CREATE TABLE heap_column_block(
     count INTEGER NOT NULL,
     data BLOB NOT NULL,
     PRIMARY KEY(snapshot_id, name, first)) WITHOUT ROWID;
+-- Per snapshot: a gc object graph and its cached analysis as named uint64 columns
+-- (node.*, edge.* in compressed rows, root.*, analysis.*), in blocks like the arrays above.
+CREATE TABLE graph_column_block(
+    snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),
+    name TEXT NOT NULL,
+    first INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY(snapshot_id, name, first)) WITHOUT ROWID;
+-- Per recording: the recorder's timeline samples as named uint64 columns (sample.*; times
+-- are the bits of IEEE doubles, in ms).
+CREATE TABLE recording_column_block(
+    recording_id INTEGER NOT NULL REFERENCES recording(id),
+    name TEXT NOT NULL,
+    first INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY(recording_id, name, first)) WITHOUT ROWID;
+CREATE TABLE recorder_checkpoint(
+    recording_id INTEGER NOT NULL REFERENCES recording(id),
+    id INTEGER NOT NULL,
+    time_ms REAL NOT NULL,
+    label TEXT NOT NULL,
+    flags INTEGER NOT NULL,
+    PRIMARY KEY(recording_id, id)) WITHOUT ROWID;
 )sql";
 }
 

@@ -2,11 +2,13 @@
 
 #include "blobarray.h"
 #include "filehead.h"
+#include "graphcolumns.h"
 #include "heapcolumns.h"
 #include "hserror.h"
 #include "schema.h"
 #include "sqlitedb.h"
 #include "sqlitestatement.h"
+#include "timelinecolumns.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -128,7 +130,7 @@ ProfileData Store::loadSnapshotList() const
                 s.int64(8) == 1 ? TracebackOrder::MostRecentFirst : TracebackOrder::OldestFirst;
             i.python = s.text(9);
             i.protocol = static_cast<int>(s.int64(10));
-            data.snapshots.push_back({std::move(i), {}, {}});
+            data.snapshots.push_back({std::move(i), {}, {}, {}, {}});
         }
     }
     {
@@ -238,30 +240,63 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
     }
     if (version < 2)
         return; // version 1 files hold no heap profiles
-    std::vector<HeapColumns> columns(data.snapshots.size());
-    {
-        SqliteStatement s(db, "SELECT snapshot_id, name, first, count, data FROM heap_column_block "
-                              "ORDER BY snapshot_id, name, first");
+    // Named column tables, by owner (snapshot or recording).
+    const auto readColumns = [&](const char* table, size_t owners) {
+        std::vector<HeapColumns> columns(owners);
+        SqliteStatement s(
+            db, (std::string("SELECT * FROM ") + table + " ORDER BY 1, name, first").c_str());
         while (s.step()) {
-            const auto snap = static_cast<uint64_t>(s.int64(0));
-            if (snap >= data.snapshots.size())
-                damaged("a heap profile of a missing snapshot");
-            auto& values = columns[snap][s.text(1)];
+            const auto owner = static_cast<uint64_t>(s.int64(0));
+            if (owner >= owners)
+                damaged("columns of something that does not exist");
+            auto& values = columns[owner][s.text(1)];
             const auto n = static_cast<size_t>(s.int64(3));
             const auto blob = s.blob(4);
             if (s.int64(2) != static_cast<int64_t>(values.size()) || n > blobarray::kBlockRows ||
                 !blobarray::fits<uint64_t>(blob, n))
-                damaged("malformed heap column block");
+                damaged("malformed column block");
             for (size_t k = 0; k < n; ++k)
                 values.push_back(blobarray::at<uint64_t>(blob, k));
         }
-    }
+        return columns;
+    };
+    const std::vector<HeapColumns> columns =
+        readColumns("heap_column_block", data.snapshots.size());
     for (size_t i = 0; i < columns.size(); ++i) {
         std::string damage;
         data.snapshots[i].heap =
             heapFromColumns(columns[i], data.stacks.size(), data.frames.size(), damage);
         if (!damage.empty())
             damaged(damage.c_str());
+    }
+    if (version < 3)
+        return; // no object graphs or recorder timelines before version 3
+    const std::vector<HeapColumns> graphs =
+        readColumns("graph_column_block", data.snapshots.size());
+    for (size_t i = 0; i < graphs.size(); ++i) {
+        std::string damage;
+        graphFromColumns(graphs[i], data.strings.size(), data.stacks.size(),
+                         data.snapshots[i].graph, data.snapshots[i].analysis, damage);
+        if (!damage.empty())
+            damaged(damage.c_str());
+    }
+    const std::vector<HeapColumns> timelines =
+        readColumns("recording_column_block", data.recordings.size());
+    for (size_t i = 0; i < timelines.size(); ++i) {
+        std::string damage;
+        timelineFromColumns(timelines[i], data.recordings[i].timeline, damage);
+        if (!damage.empty())
+            damaged(damage.c_str());
+    }
+    SqliteStatement s(db, "SELECT recording_id, id, time_ms, label, flags FROM "
+                          "recorder_checkpoint ORDER BY recording_id, id");
+    while (s.step()) {
+        const auto rec = static_cast<uint64_t>(s.int64(0));
+        if (rec >= data.recordings.size())
+            damaged("a checkpoint of a missing recording");
+        data.recordings[rec].timeline.checkpoints.push_back({static_cast<uint32_t>(s.int64(1)),
+                                                             s.real(2), s.text(3),
+                                                             static_cast<uint32_t>(s.int64(4))});
     }
 }
 

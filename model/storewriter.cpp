@@ -1,11 +1,13 @@
 #include "storewriter.h"
 
 #include "blobarray.h"
+#include "graphcolumns.h"
 #include "heapcolumns.h"
 #include "hserror.h"
 #include "schema.h"
 #include "sqlitedb.h"
 #include "sqlitestatement.h"
+#include "timelinecolumns.h"
 
 #include <array>
 #include <cstdio>
@@ -47,6 +49,19 @@ void writeBlocks(SqliteStatement& stmt, int firstColumn, size_t count, Fill fill
     }
 }
 
+// Named uint64 columns of one owner (a snapshot or a recording), each in blocks.
+HeapColumnVisitor columnWriter(SqliteStatement& stmt, size_t owner)
+{
+    return [&stmt, owner](const std::string& name, const std::vector<uint64_t>& values) {
+        stmt.bind(1, static_cast<int64_t>(owner));
+        stmt.bindText(2, name);
+        writeBlocks<1>(stmt, 3, values.size(), [&](size_t first, size_t n, auto& blobs) {
+            for (size_t k = first; k < first + n; ++k)
+                blobarray::append<uint64_t>(blobs[0], values[k]);
+        });
+    };
+}
+
 void writeTables(SqliteDb& db, const ProfileData& data)
 {
     db.exec(schema::ddl());
@@ -82,9 +97,25 @@ void writeTables(SqliteDb& db, const ProfileData& data)
             prop.run();
         }
     }
+    SqliteStatement recColumns(db, "INSERT INTO recording_column_block VALUES(?, ?, ?, ?, ?)");
+    SqliteStatement checkpoint(db, "INSERT OR REPLACE INTO recorder_checkpoint "
+                                   "VALUES(?, ?, ?, ?, ?)");
+    for (size_t i = 0; i < data.recordings.size(); ++i) {
+        const RecorderTimeline& t = data.recordings[i].timeline;
+        visitTimelineColumns(t, columnWriter(recColumns, i));
+        for (const auto& cp : t.checkpoints) {
+            checkpoint.bind(1, static_cast<int64_t>(i));
+            checkpoint.bind(2, static_cast<int64_t>(cp.id));
+            checkpoint.bind(3, cp.timeMs);
+            checkpoint.bindText(4, cp.label);
+            checkpoint.bind(5, static_cast<int64_t>(cp.flags));
+            checkpoint.run();
+        }
+    }
     SqliteStatement snap(db, "INSERT INTO snapshot VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     SqliteStatement cost(db, "INSERT INTO cost_block VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
     SqliteStatement heap(db, "INSERT INTO heap_column_block VALUES(?, ?, ?, ?, ?)");
+    SqliteStatement graph(db, "INSERT INTO graph_column_block VALUES(?, ?, ?, ?, ?)");
     for (size_t i = 0; i < data.snapshots.size(); ++i) {
         const auto& s = data.snapshots[i].info;
         snap.bind(1, static_cast<int64_t>(i));
@@ -113,15 +144,9 @@ void writeTables(SqliteDb& db, const ProfileData& data)
                 blobarray::append<uint64_t>(blobs[4], costs[k].truncated);
             }
         });
-        visitHeapColumns(data.snapshots[i].heap, [&](const std::string& name,
-                                                     const std::vector<uint64_t>& values) {
-            heap.bind(1, static_cast<int64_t>(i));
-            heap.bindText(2, name);
-            writeBlocks<1>(heap, 3, values.size(), [&](size_t first, size_t n, auto& blobs) {
-                for (size_t k = first; k < first + n; ++k)
-                    blobarray::append<uint64_t>(blobs[0], values[k]);
-            });
-        });
+        visitHeapColumns(data.snapshots[i].heap, columnWriter(heap, i));
+        visitGraphColumns(data.snapshots[i].graph, data.snapshots[i].analysis,
+                          columnWriter(graph, i));
     }
     SqliteStatement str(db, "INSERT INTO string VALUES(?, ?)");
     for (size_t i = 0; i < data.strings.size(); ++i) {

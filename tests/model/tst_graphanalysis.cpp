@@ -4,6 +4,7 @@
 
 #include "dominatortree.h"
 #include "graphanalysis.h"
+#include "graphdot.h"
 #include "graphqueries.h"
 #include "profiledata.h"
 #include "strongcomponents.h"
@@ -309,6 +310,47 @@ private slots:
             edges += e.count;
         QCOMPARE(nodes, uint64_t(30));
         QCOMPARE(edges, uint64_t(r.graph.edges.edgeCount()));
+    }
+
+    void dotText_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("cycle") << "cycle"
+                               << "digraph heapscope {\n  label=\"a \\\"ring\\\"\";\n"
+                                  "  labelloc=t;\n  node [shape=box, fontname=\"sans-serif\"];\n"
+                                  "  o10 [label=\"T0\\nx\\n8 B\"];\n"
+                                  "  o20 [label=\"T1\\n16 B\"];\n"
+                                  "  o10 -> o20 [label=\"e\"];\n  o20 -> o10;\n}\n";
+        QTest::newRow("referrers, depth 1")
+            << "depth1"
+            << "digraph heapscope {\n  label=\"a \\\"ring\\\"\";\n"
+               "  labelloc=t;\n  node [shape=box, fontname=\"sans-serif\"];\n"
+               "  o10 [label=\"T0\\nx\\n8 B\"];\n  o20 [label=\"T1\\n16 B\"];\n"
+               "  o30 [label=\"T2\\n32 B\"];\n"
+               "  o10 -> o20 [label=\"e\"];\n  o20 -> o10;\n  o30 -> o10;\n}\n";
+    }
+    void dotText()
+    {
+        QFETCH(QString, mode);
+        QFETCH(QString, expected);
+        // 10 <-> 20 a ring, 30 -> 10 a referrer, 40 -> 30 two levels up.
+        ObjectGraph g;
+        g.address = {0x10, 0x20, 0x30, 0x40};
+        g.type = {0, 1, 2, 2};
+        g.size = {8, 16, 32, 64};
+        g.label = {5, kNoIndex, kNoIndex, kNoIndex};
+        g.flags.assign(4, ObjectGraph::Tracked);
+        g.traceback.assign(4, kNoIndex);
+        g.edges = Adjacency::fromEdges(4, {{0, 1}, {1, 0}, {2, 0}, {3, 2}});
+        g.edgeName = {4, kNoIndex, kNoIndex, kNoIndex};
+        const std::vector<std::string> strings{"T0", "T1", "T2", "module", "e", "x"};
+        const std::vector<uint32_t> nodes = mode == QStringLiteral("cycle")
+                                                ? std::vector<uint32_t>{1, 0}
+                                                : referrerNeighbourhood(g, 0, 1);
+        QCOMPARE(QString::fromStdString(graphDot(g, strings, nodes, "a \"ring\"")), expected);
+        QCOMPARE(referrerNeighbourhood(g, 0, 2).size(), size_t(4));
+        QCOMPARE(referrerNeighbourhood(g, 0, 0), std::vector<uint32_t>{0});
     }
 
     void longChainNeedsNoRecursion()

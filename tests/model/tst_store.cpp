@@ -23,7 +23,7 @@ ProfileData sampleData()
 {
     ProfileBuilder b;
     const uint32_t rec =
-        b.addRecording({"tracemalloc", "in.pickle", 10, "ab", "", "now", {"w1"}, {}});
+        b.addRecording({"tracemalloc", "in.pickle", 10, "ab", "", "now", {"w1"}, {}, {}});
     const uint32_t fa = b.internFrame({kNoIndex, b.internString("a.py"), 1, kNoIndex});
     const uint32_t fb = b.internFrame({kNoIndex, b.internString("b.py"), 2, kNoIndex});
     const uint32_t fc = b.internFrame({kNoIndex, b.internString("c\xed\xb3\xbf.py"), 3, kNoIndex});

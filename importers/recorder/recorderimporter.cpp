@@ -1,0 +1,389 @@
+#include "recorderimporter.h"
+
+#include "flathashmap.h"
+#include "graphanalysis.h"
+#include "hsrcursor.h"
+#include "hsrreader.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <map>
+
+namespace hs {
+
+bool RecorderImporter::sniff(std::string_view head)
+{
+    return HsrReader::sniff(head);
+}
+
+namespace {
+
+// One checkpoint's snapshot and graph, filled as their records arrive.
+class CheckpointBuilder
+{
+public:
+    explicit CheckpointBuilder(uint32_t snapshot) : m_snapshot(snapshot) {}
+
+    uint32_t snapshot() const { return m_snapshot; }
+
+    void addCost(uint32_t stack, uint32_t domain, uint64_t size, bool truncated)
+    {
+        const auto next = static_cast<uint32_t>(m_costs.size());
+        const uint32_t at = m_costIndex.findOrInsert(uint64_t(stack) << 32 | domain, next);
+        if (at == next)
+            m_costs.push_back({stack, domain, 0, 0, 0});
+        m_costs[at].size += size;
+        m_costs[at].count += 1;
+        m_costs[at].truncated += truncated;
+        m_totalSize += size;
+        ++m_totalCount;
+        m_truncated += truncated;
+    }
+    void finishSnapshot(ProfileBuilder& builder)
+    {
+        SnapshotInfo& info = builder.snapshotInfo(m_snapshot);
+        info.totalSize = m_totalSize;
+        info.totalCount = m_totalCount;
+        info.truncatedCount = m_truncated;
+        builder.setCosts(m_snapshot, std::move(m_costs));
+        m_costs.clear();
+    }
+
+    // Graph records: nodes as they come, references by address until the graph is whole.
+    struct PendingNode
+    {
+        uint64_t address;
+        uint32_t type, label, traceback;
+        uint64_t size;
+        uint8_t flags;
+        uint64_t firstEdge;
+    };
+    std::vector<PendingNode> nodes;
+    std::vector<uint64_t> edgeTargets;
+    std::vector<uint32_t> edgeNames;
+    std::vector<std::pair<uint64_t, ObjectGraph::Root>> roots; // by address
+    bool graphOpen = false;
+
+    // Resolves addresses (the first node of an address wins) and hands the graph over.
+    // Returns the number of references to objects the file does not hold.
+    uint64_t finishGraph(ProfileBuilder& builder)
+    {
+        ObjectGraph g;
+        FlatHashMap index;
+        std::vector<uint32_t> kept; // pending node -> node, or kNoIndex for a duplicate
+        kept.reserve(nodes.size());
+        for (const PendingNode& p : nodes) {
+            const auto next = static_cast<uint32_t>(g.address.size());
+            const uint32_t at = index.findOrInsert(p.address, next);
+            kept.push_back(at == next ? next : kNoIndex);
+            if (at != next)
+                continue;
+            g.address.push_back(p.address);
+            g.type.push_back(p.type);
+            g.size.push_back(p.size);
+            g.label.push_back(p.label);
+            g.flags.push_back(p.flags);
+            g.traceback.push_back(p.traceback);
+        }
+        uint64_t dangling = 0;
+        g.edges.start.assign(1, 0);
+        for (size_t k = 0; k < nodes.size(); ++k) {
+            if (kept[k] == kNoIndex)
+                continue;
+            const uint64_t end = k + 1 < nodes.size() ? nodes[k + 1].firstEdge : edgeTargets.size();
+            for (uint64_t e = nodes[k].firstEdge; e < end; ++e) {
+                const uint32_t target = index.find(edgeTargets[e]);
+                if (target == FlatHashMap::kMissing) {
+                    ++dangling;
+                    continue;
+                }
+                g.edges.target.push_back(target);
+                g.edgeName.push_back(edgeNames[e]);
+            }
+            g.edges.start.push_back(g.edges.target.size());
+        }
+        for (auto& [address, root] : roots) {
+            const uint32_t node = index.find(address);
+            if (node != FlatHashMap::kMissing) {
+                root.node = node;
+                g.roots.push_back(root);
+            }
+        }
+        GraphAnalysis analysis = analyseGraph(g);
+        builder.setObjectGraph(m_snapshot, std::move(g), std::move(analysis));
+        nodes.clear();
+        edgeTargets.clear();
+        edgeNames.clear();
+        roots.clear();
+        graphOpen = false;
+        return dangling;
+    }
+
+private:
+    uint32_t m_snapshot;
+    std::vector<StackCost> m_costs;
+    FlatHashMap m_costIndex;
+    uint64_t m_totalSize = 0, m_totalCount = 0, m_truncated = 0;
+};
+
+class Importer
+{
+public:
+    Importer(const std::string& fileName, ProfileBuilder& builder)
+        : m_fileName(fileName), m_builder(builder)
+    {}
+
+    uint32_t run(std::string_view data);
+
+private:
+    uint32_t string(HsrCursor& c)
+    {
+        const uint64_t id = c.varint();
+        if (id == 0)
+            return kNoIndex;
+        if (id > m_strings.size())
+            c.fail("refers to string " + std::to_string(id) + ", which is not defined");
+        return m_strings[id - 1];
+    }
+    uint32_t stack(HsrCursor& c, uint64_t frames)
+    {
+        // Files list the most recent frame first (as tracemalloc does); the trie starts at the
+        // oldest.
+        m_frames.clear();
+        for (uint64_t k = 0; k < frames; ++k) {
+            Frame f;
+            f.file = string(c);
+            f.line = static_cast<int64_t>(c.varint());
+            m_frames.push_back(f);
+        }
+        uint32_t parent = kNoIndex;
+        for (size_t k = m_frames.size(); k-- > 0;)
+            parent = m_builder.internStack(parent, m_builder.internFrame(m_frames[k]));
+        return parent;
+    }
+    CheckpointBuilder& checkpoint(HsrCursor& c)
+    {
+        const uint32_t id = c.varint32("checkpoint id");
+        auto it = m_checkpoints.find(id);
+        if (it != m_checkpoints.end())
+            return it->second;
+        SnapshotInfo info;
+        info.recording = m_recording;
+        info.label = "checkpoint " + std::to_string(id);
+        for (const auto& cp : m_builder.recordingInfo(m_recording).timeline.checkpoints)
+            if (cp.id == id) {
+                info.label = cp.label;
+                info.timeMs = cp.timeMs;
+            }
+        info.python = m_python;
+        return m_checkpoints.emplace(id, CheckpointBuilder(m_builder.addSnapshot(info)))
+            .first->second;
+    }
+    void record(uint8_t type, HsrCursor& c);
+
+    std::string m_fileName;
+    ProfileBuilder& m_builder;
+    uint32_t m_recording = 0;
+    std::string m_python;
+    std::vector<uint32_t> m_strings;    // file string id - 1 -> profile string
+    std::vector<uint32_t> m_tracebacks; // file traceback id - 1 -> stack
+    std::vector<Frame> m_frames;
+    std::map<uint32_t, CheckpointBuilder> m_checkpoints;
+    CheckpointBuilder* m_snapshot = nullptr; // between SNAPSHOT_BEGIN and SNAPSHOT_END
+    CheckpointBuilder* m_graph = nullptr;    // between GRAPH_BEGIN and GRAPH_END
+    uint64_t m_dangling = 0;
+    bool m_ended = false;
+};
+
+void Importer::record(uint8_t type, HsrCursor& c)
+{
+    RecordingInfo& rec = m_builder.recordingInfo(m_recording);
+    switch (type) {
+    case HsrReader::Meta: {
+        const std::string_view text = c.str();
+        const QJsonObject meta =
+            QJsonDocument::fromJson(QByteArray(text.data(), qsizetype(text.size()))).object();
+        QStringList argv;
+        for (const auto& a : meta.value(QStringLiteral("argv")).toArray())
+            argv << a.toString();
+        rec.commandLine = argv.join(QLatin1Char(' ')).toStdString();
+        m_python = meta.value(QStringLiteral("python")).toString().toStdString();
+        rec.properties.emplace_back("python", m_python);
+        rec.properties.emplace_back("pid",
+                                    std::to_string(meta.value(QStringLiteral("pid")).toInteger()));
+        rec.properties.emplace_back("tracemalloc",
+                                    meta.value(QStringLiteral("tracemalloc")).toBool() ? "1" : "0");
+        break;
+    }
+    case HsrReader::Strings: {
+        const uint64_t first = c.varint(), count = c.varint();
+        if (first != m_strings.size() + 1)
+            c.fail("defines string " + std::to_string(first) + " where " +
+                   std::to_string(m_strings.size() + 1) + " was next");
+        for (uint64_t k = 0; k < count; ++k)
+            m_strings.push_back(m_builder.internString(c.str()));
+        break;
+    }
+    case HsrReader::Sample: {
+        RecorderTimeline::Sample s;
+        s.timeMs = c.f64() * 1000.0;
+        s.tracedCurrent = c.varint();
+        s.tracedPeak = c.varint();
+        s.rssBytes = c.varint();
+        for (uint64_t& v : s.gcCount)
+            v = c.varint();
+        for (uint64_t& v : s.gcCollections)
+            v = c.varint();
+        rec.timeline.samples.push_back(s);
+        break;
+    }
+    case HsrReader::Checkpoint: {
+        RecorderTimeline::Checkpoint cp;
+        cp.id = c.varint32("checkpoint id");
+        cp.timeMs = c.f64() * 1000.0;
+        cp.label = std::string(c.str());
+        cp.flags = c.varint32("checkpoint flag");
+        rec.timeline.checkpoints.push_back(cp);
+        break;
+    }
+    case HsrReader::SnapshotBegin: {
+        m_snapshot = &checkpoint(c);
+        m_builder.snapshotInfo(m_snapshot->snapshot()).tracebackLimit =
+            static_cast<int64_t>(c.varint() & INT64_MAX);
+        break;
+    }
+    case HsrReader::Traces: {
+        if (!m_snapshot)
+            c.fail("holds traces outside a snapshot");
+        const uint64_t count = c.varint();
+        for (uint64_t k = 0; k < count; ++k) {
+            const uint32_t domain = c.varint32("domain");
+            const uint64_t size = c.varint();
+            const uint64_t total = c.varint();
+            const uint64_t frames = c.varint();
+            m_snapshot->addCost(stack(c, frames), domain, size, total > frames);
+        }
+        break;
+    }
+    case HsrReader::SnapshotEnd:
+        if (m_snapshot)
+            m_snapshot->finishSnapshot(m_builder);
+        m_snapshot = nullptr;
+        break;
+    case HsrReader::GraphBegin:
+        m_graph = &checkpoint(c);
+        m_graph->graphOpen = true;
+        break;
+    case HsrReader::Tracebacks: {
+        const uint64_t count = c.varint();
+        for (uint64_t k = 0; k < count; ++k) {
+            const uint64_t id = c.varint();
+            if (id != m_tracebacks.size() + 1)
+                c.fail("defines traceback " + std::to_string(id) + " out of order");
+            m_tracebacks.push_back(stack(c, c.varint()));
+        }
+        break;
+    }
+    case HsrReader::Nodes: {
+        if (!m_graph)
+            c.fail("holds objects outside a graph");
+        const uint64_t count = c.varint();
+        for (uint64_t k = 0; k < count; ++k) {
+            CheckpointBuilder::PendingNode n;
+            n.address = c.varint();
+            n.type = string(c);
+            n.size = c.varint();
+            n.label = string(c);
+            n.flags = static_cast<uint8_t>(c.varint() & 7);
+            const uint64_t tb = c.varint();
+            if (tb > m_tracebacks.size())
+                c.fail("refers to traceback " + std::to_string(tb) + ", which is not defined");
+            n.traceback = tb == 0 ? kNoIndex : m_tracebacks[tb - 1];
+            n.firstEdge = m_graph->edgeTargets.size();
+            if (n.type == kNoIndex)
+                n.type = m_builder.internString("?");
+            m_graph->nodes.push_back(n);
+            const uint64_t edges = c.varint();
+            for (uint64_t e = 0; e < edges; ++e) {
+                m_graph->edgeTargets.push_back(c.varint());
+                m_graph->edgeNames.push_back(string(c));
+            }
+        }
+        break;
+    }
+    case HsrReader::Roots: {
+        if (!m_graph)
+            c.fail("holds roots outside a graph");
+        const uint64_t count = c.varint();
+        for (uint64_t k = 0; k < count; ++k) {
+            const uint64_t address = c.varint();
+            ObjectGraph::Root root;
+            root.kind = string(c);
+            root.name = string(c);
+            m_graph->roots.emplace_back(address, root);
+        }
+        break;
+    }
+    case HsrReader::GraphEnd:
+        if (m_graph)
+            m_dangling += m_graph->finishGraph(m_builder);
+        m_graph = nullptr;
+        break;
+    case HsrReader::End:
+        m_ended = true;
+        break;
+    default:
+        break; // a newer recorder's record: skipped
+    }
+}
+
+uint32_t Importer::run(std::string_view data)
+{
+    HsrReader reader(data, m_fileName);
+    RecordingInfo info;
+    info.kind = "recorder";
+    info.sourceName = m_fileName;
+    info.sourceSize = data.size();
+    m_recording = m_builder.addRecording(std::move(info));
+    uint8_t type = 0;
+    std::string_view payload;
+    while (reader.next(type, payload)) {
+        HsrCursor cursor(payload, m_fileName + ": the record at byte " +
+                                      std::to_string(reader.recordOffset()));
+        record(type, cursor);
+    }
+    RecordingInfo& rec = m_builder.recordingInfo(m_recording);
+    if (!reader.truncation().empty())
+        rec.warnings.push_back("the recording is cut: " + reader.truncation() +
+                               "; everything before it was imported");
+    else if (!m_ended)
+        rec.warnings.push_back("the recording has no end record (the program may have died "
+                               "while it was recorded)");
+    if (m_snapshot) {
+        rec.warnings.push_back("the snapshot of checkpoint '" +
+                               m_builder.snapshotInfo(m_snapshot->snapshot()).label +
+                               "' is incomplete");
+        m_snapshot->finishSnapshot(m_builder);
+    }
+    if (m_graph) {
+        rec.warnings.push_back("the object graph of checkpoint '" +
+                               m_builder.snapshotInfo(m_graph->snapshot()).label +
+                               "' is incomplete");
+        m_dangling += m_graph->finishGraph(m_builder);
+    }
+    if (m_dangling > 0)
+        rec.warnings.push_back(std::to_string(m_dangling) +
+                               " references to objects the file does not hold were left out");
+    return m_recording;
+}
+
+} // namespace
+
+uint32_t RecorderImporter::import(std::string_view data, const std::string& fileName,
+                                  ProfileBuilder& builder)
+{
+    return Importer(fileName, builder).run(data);
+}
+
+} // namespace hs
