@@ -94,12 +94,18 @@ fuzz: fuzz-deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  $(FUZZ_BUILD)/bin/fuzz_heaptrack -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	  -rss_limit_mb=2048 -print_final_stats=1 $(FUZZ_BUILD)/corpus-heaptrack
+	mkdir -p $(FUZZ_BUILD)/corpus-hsr
+	cp tests/data/recorder/seeds/* $(FUZZ_BUILD)/corpus-hsr/
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  $(FUZZ_BUILD)/bin/fuzz_hsr -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  -rss_limit_mb=2048 -print_final_stats=1 $(FUZZ_BUILD)/corpus-hsr
 
 BENCH_PYTHON ?= python3
 
 bench: build
 	$(BUILD)/bin/bench_tracemalloc --python $(BENCH_PYTHON)
 	$(BUILD)/bin/bench_heaptrack
+	$(BUILD)/bin/bench_graph --python $(BENCH_PYTHON)
 
 format:
 	$(call ensure_packages,clang-format)

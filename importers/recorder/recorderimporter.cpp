@@ -150,6 +150,9 @@ private:
     {
         // Files list the most recent frame first (as tracemalloc does); the trie starts at the
         // oldest.
+        if (frames > kMaxFrames) // tracemalloc keeps at most this many
+            c.fail("has a traceback of " + std::to_string(frames) + " frames (at most " +
+                   std::to_string(kMaxFrames) + ")");
         m_frames.clear();
         for (uint64_t k = 0; k < frames; ++k) {
             Frame f;
@@ -181,6 +184,11 @@ private:
             .first->second;
     }
     void record(uint8_t type, HsrCursor& c);
+    // A snapshot or graph left open when another one starts (or the file ends): kept as far as
+    // it goes, with a warning.
+    void closeOpen(bool snapshot, bool graph, const char* why);
+
+    static constexpr uint64_t kMaxFrames = 65535;
 
     std::string m_fileName;
     ProfileBuilder& m_builder;
@@ -248,6 +256,8 @@ void Importer::record(uint8_t type, HsrCursor& c)
         break;
     }
     case HsrReader::SnapshotBegin: {
+        if (m_snapshot)
+            closeOpen(true, false, "another snapshot began");
         m_snapshot = &checkpoint(c);
         m_builder.snapshotInfo(m_snapshot->snapshot()).tracebackLimit =
             static_cast<int64_t>(c.varint() & INT64_MAX);
@@ -272,6 +282,8 @@ void Importer::record(uint8_t type, HsrCursor& c)
         m_snapshot = nullptr;
         break;
     case HsrReader::GraphBegin:
+        if (m_graph)
+            closeOpen(false, true, "another object graph began");
         m_graph = &checkpoint(c);
         m_graph->graphOpen = true;
         break;
@@ -338,6 +350,25 @@ void Importer::record(uint8_t type, HsrCursor& c)
     }
 }
 
+void Importer::closeOpen(bool snapshot, bool graph, const char* why)
+{
+    RecordingInfo& rec = m_builder.recordingInfo(m_recording);
+    if (snapshot && m_snapshot) {
+        rec.warnings.push_back("the snapshot of checkpoint '" +
+                               m_builder.snapshotInfo(m_snapshot->snapshot()).label +
+                               "' is incomplete (" + why + " before its end)");
+        m_snapshot->finishSnapshot(m_builder);
+        m_snapshot = nullptr;
+    }
+    if (graph && m_graph) {
+        rec.warnings.push_back("the object graph of checkpoint '" +
+                               m_builder.snapshotInfo(m_graph->snapshot()).label +
+                               "' is incomplete (" + why + " before its end)");
+        m_dangling += m_graph->finishGraph(m_builder);
+        m_graph = nullptr;
+    }
+}
+
 uint32_t Importer::run(std::string_view data)
 {
     HsrReader reader(data, m_fileName);
@@ -360,18 +391,7 @@ uint32_t Importer::run(std::string_view data)
     else if (!m_ended)
         rec.warnings.push_back("the recording has no end record (the program may have died "
                                "while it was recorded)");
-    if (m_snapshot) {
-        rec.warnings.push_back("the snapshot of checkpoint '" +
-                               m_builder.snapshotInfo(m_snapshot->snapshot()).label +
-                               "' is incomplete");
-        m_snapshot->finishSnapshot(m_builder);
-    }
-    if (m_graph) {
-        rec.warnings.push_back("the object graph of checkpoint '" +
-                               m_builder.snapshotInfo(m_graph->snapshot()).label +
-                               "' is incomplete");
-        m_dangling += m_graph->finishGraph(m_builder);
-    }
+    closeOpen(true, true, "the file ended");
     if (m_dangling > 0)
         rec.warnings.push_back(std::to_string(m_dangling) +
                                " references to objects the file does not hold were left out");
