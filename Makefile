@@ -10,7 +10,7 @@ FUZZ_SECONDS ?= 60
 CMAKE_FLAGS ?=
 
 PACKAGES := g++ cmake ninja-build pkg-config ccache qt6-base-dev qt6-svg-dev libgraphviz-dev \
-            libsqlite3-dev libzstd-dev zlib1g-dev xvfb xauth
+            libsqlite3-dev libzstd-dev zlib1g-dev python3 xvfb xauth
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
 DEMO := resources/demo
 FUZZ_SEEDS := tiny-py311.pickle single-py311.pickle ties-py36.pickle ties-py39.pickle \

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "profiledata.h"
+
 #include <cstdio>
 #include <string>
 
@@ -15,6 +17,15 @@ inline void writeOut(const std::string& text)
 {
     if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout))
         throw OutputFailure{"cannot write to standard output"};
+}
+
+// Text output says on stderr what an input lacks (a cut file, dropped data); JSON carries the
+// same warnings in its "source".
+inline void warnAbout(const ProfileData& data)
+{
+    for (const auto& r : data.recordings)
+        for (const auto& w : r.warnings)
+            std::fprintf(stderr, "heapscope: %s: warning: %s\n", r.sourceName.c_str(), w.c_str());
 }
 
 } // namespace hs

@@ -282,10 +282,7 @@ int CommandLine::runImport(const std::vector<std::string>& args)
     std::snprintf(line, sizeof line, "%s: %zu snapshots, %s, %zu call stacks (%.0f ms)\n",
                   out.c_str(), data.snapshots.size(), what.c_str(), data.stacks.size(), ms);
     writeOut(line);
-    for (const auto& r : data.recordings) {
-        for (const auto& w : r.warnings)
-            std::fprintf(stderr, "heapscope: %s: warning: %s\n", r.sourceName.c_str(), w.c_str());
-    }
+    warnAbout(data);
     return Ok;
 }
 
@@ -320,6 +317,8 @@ int CommandLine::runStats(const std::vector<std::string>& args)
         throw Error(path + ": " + e.what());
     }
     const ReportSource source{path, formatOf(path), &data, snap};
+    if (!a.has("--json"))
+        warnAbout(data);
     writeOut(a.has("--json") ? StatisticsReport::json(source, request, rows)
                              : StatisticsReport::text(source, request, rows));
     return Ok;
@@ -355,6 +354,11 @@ int CommandLine::runDiff(const std::vector<std::string>& args)
     }
     const ReportSource older{oldPath, formatOf(oldPath), &oldData, oldSnap};
     const ReportSource newerSource{newPath, formatOf(newPath), &newer, newSnap};
+    if (!a.has("--json")) {
+        warnAbout(oldData);
+        if (!same)
+            warnAbout(newData);
+    }
     writeOut(a.has("--json") ? StatisticsReport::diffJson(older, newerSource, request, rows)
                              : StatisticsReport::diffText(older, newerSource, request, rows));
     return Ok;

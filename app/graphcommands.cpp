@@ -36,6 +36,8 @@ LoadedGraph load(const std::string& path, const Arguments& a, const std::string&
     LoadedGraph l;
     l.path = path;
     l.data = InputLoader::load(path, {});
+    if (!a.has("--json"))
+        warnAbout(l.data);
     std::vector<uint32_t> withGraph;
     for (uint32_t s = 0; s < l.data.snapshots.size(); ++s)
         if (!l.data.snapshots[s].graph.empty())

@@ -124,6 +124,40 @@ std::vector<TypeCensus> typeCensus(const ObjectGraph& graph, const GraphAnalysis
     return out;
 }
 
+namespace {
+
+// Garbage that nothing outside its cycle refers to is kept by the cycle itself: the shortest
+// chain of references from the node back to itself, the node first and last.
+std::vector<PathStep> cycleThrough(const ObjectGraph& graph, const GraphAnalysis& analysis,
+                                   uint32_t node, std::vector<uint64_t>& via,
+                                   std::vector<uint32_t>& from)
+{
+    constexpr uint64_t kUnseen = UINT64_MAX - 1;
+    std::vector<uint32_t> queue{node};
+    via[node] = UINT64_MAX;
+    for (size_t k = 0; k < queue.size(); ++k) {
+        const uint32_t v = queue[k];
+        for (uint64_t e = graph.edges.begin(v); e < graph.edges.end(v); ++e) {
+            const uint32_t w = graph.edges.target[e];
+            if (w == node) {
+                std::vector<PathStep> path{{node, kNoIndex}, {v, graph.edgeName[e]}};
+                for (uint32_t u = v; u != node; u = from[u])
+                    path.push_back({from[u], graph.edgeName[via[u]]});
+                std::reverse(path.begin(), path.end());
+                return path;
+            }
+            if (via[w] == kUnseen && analysis.component[w] == analysis.component[node]) {
+                via[w] = e;
+                from[w] = v;
+                queue.push_back(w);
+            }
+        }
+    }
+    return {{node, kNoIndex}};
+}
+
+} // namespace
+
 std::vector<PathStep> retainingPath(const ObjectGraph& graph, const GraphAnalysis& analysis,
                                     uint32_t node)
 {
@@ -144,6 +178,8 @@ std::vector<PathStep> retainingPath(const ObjectGraph& graph, const GraphAnalysi
     std::vector<uint64_t> via(n, kUnseen); // the edge a node was first reached by
     std::vector<uint32_t> from(n, kNoIndex);
     std::vector<uint32_t> queue;
+    if (analysis.garbage[node] && !referred[analysis.component[node]])
+        return cycleThrough(graph, analysis, node, via, from);
     for (uint32_t v = 0; v < n; ++v) {
         const bool entry = analysis.garbage[node]
                                ? analysis.garbage[v] && !referred[analysis.component[v]]

@@ -47,7 +47,9 @@ std::vector<TypeCensus> typeCensus(const ObjectGraph& graph, const GraphAnalysis
                                    const std::vector<std::string>& strings);
 
 // The shortest chain of references from a root to `node`, the root first; each step names
-// the edge that leads to the next node. Garbage is reached from its own cycle instead.
+// the edge that leads to the next node. No root reaches garbage: for a node of a garbage cycle
+// nothing else refers to, the path is the shortest way round that cycle (the node first and
+// last); other garbage is reached from such a cycle.
 struct PathStep
 {
     uint32_t node = 0;

@@ -2,6 +2,7 @@
 
 #include "jsonwriter.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -167,16 +168,25 @@ std::string GraphReport::cyclesText(const ReportSource& source,
         std::map<std::string, uint64_t> types;
         for (const uint32_t m : c.members)
             ++types[str(source, g.type[m])];
+        // Most common types first; a big cycle names its six commonest and counts the rest.
+        std::vector<std::pair<std::string, uint64_t>> byCount(types.begin(), types.end());
+        std::stable_sort(byCount.begin(), byCount.end(),
+                         [](const auto& a, const auto& b) { return a.second > b.second; });
         std::string typeList;
-        for (const auto& [type, n] : types)
-            typeList += (typeList.empty() ? "" : ", ") + type + " x" + std::to_string(n);
-        std::snprintf(
-            line, sizeof line,
-            "#%zu %s: %zu objects, %llu bytes, retains %llu bytes, e.g. 0x%llx\n    %s\n", k + 1,
-            c.garbage ? "garbage" : "alive", c.members.size(),
-            static_cast<unsigned long long>(c.size), static_cast<unsigned long long>(c.retained),
-            static_cast<unsigned long long>(g.address[c.representative]), typeList.c_str());
+        constexpr size_t kShownTypes = 6;
+        for (size_t t = 0; t < std::min(byCount.size(), kShownTypes); ++t)
+            typeList +=
+                (t ? ", " : "") + byCount[t].first + " x" + std::to_string(byCount[t].second);
+        if (byCount.size() > kShownTypes)
+            typeList += ", and " + std::to_string(byCount.size() - kShownTypes) + " more types";
+        std::snprintf(line, sizeof line,
+                      "#%zu %s: %zu objects, %llu bytes, retains %llu bytes, e.g. 0x%llx\n", k + 1,
+                      c.garbage ? "garbage" : "alive", c.members.size(),
+                      static_cast<unsigned long long>(c.size),
+                      static_cast<unsigned long long>(c.retained),
+                      static_cast<unsigned long long>(g.address[c.representative]));
         out += line;
+        out += "    " + typeList + "\n";
     }
     return out;
 }
@@ -217,7 +227,7 @@ std::string GraphReport::pathText(const ReportSource& source, const std::vector<
 {
     const ObjectGraph& g = graphOf(source);
     std::string out = header(source);
-    out += garbage ? "garbage: no root reaches it; the chain starts in its own cycle\n"
+    out += garbage ? "garbage: no root reaches it; what keeps it is this cycle of garbage\n"
                    : "shortest chain of references from a root:\n";
     for (size_t k = 0; k < path.size(); ++k) {
         const uint32_t v = path[k].node;

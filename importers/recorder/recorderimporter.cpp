@@ -392,9 +392,9 @@ uint32_t Importer::run(std::string_view data)
         rec.warnings.push_back("the recording has no end record (the program may have died "
                                "while it was recorded)");
     closeOpen(true, true, "the file ended");
-    if (m_dangling > 0)
-        rec.warnings.push_back(std::to_string(m_dangling) +
-                               " references to objects the file does not hold were left out");
+    // References to objects made while the graph was written: inherent in a live heap, so a
+    // figure of the recording rather than a warning.
+    rec.properties.emplace_back("dropped_references", std::to_string(m_dangling));
     return m_recording;
 }
 

@@ -1390,10 +1390,12 @@ class Recorder:
     # -- start / stop
 
     def start(self):
+        # The file (and its 1 MiB write buffer) first: tracemalloc should not count the
+        # recorder's own buffer as the program's memory.
+        self.out = _Output(self.path)
         if self.frames > 0 and not tracemalloc.is_tracing():
             tracemalloc.start(self.frames)
             self.started_tracemalloc = True
-        self.out = _Output(self.path)
         self.t0 = time.monotonic()
         meta = {
             "recorder": "1",
@@ -1960,4 +1962,10 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run from the module under its own name: the program becomes __main__, and the
+    # recorder's objects in its graphs are heapscope_recorder.* rather than __main__.* ones.
+    try:
+        import heapscope_recorder as _module
+    except ImportError:
+        _module = sys.modules[__name__]
+    sys.exit(_module.main())

@@ -295,6 +295,36 @@ private slots:
                     ++depth;
                 }
                 QCOMPARE(path.size(), depth + 1);
+            } else {
+                bool referredFromOutside = false;
+                for (uint32_t u = 0; u < nodes; ++u)
+                    for (uint64_t e = g.edges.begin(u); e < g.edges.end(u); ++e)
+                        referredFromOutside |= a.component[g.edges.target[e]] == a.component[v] &&
+                                               a.component[u] != a.component[v];
+                if (referredFromOutside)
+                    continue;
+                // Kept by its own cycle: the shortest way round from v back to v.
+                QCOMPARE(path.front().node, v);
+                std::vector<uint32_t> frontier{v};
+                std::vector<uint8_t> seen(nodes, 0);
+                size_t length = 0;
+                bool closed = false;
+                while (!closed && !frontier.empty()) {
+                    std::vector<uint32_t> next;
+                    ++length;
+                    for (const uint32_t x : frontier)
+                        for (uint64_t e = g.edges.begin(x); e < g.edges.end(x); ++e) {
+                            const uint32_t w = g.edges.target[e];
+                            closed |= w == v;
+                            if (!seen[w] && a.component[w] == a.component[v]) {
+                                seen[w] = 1;
+                                next.push_back(w);
+                            }
+                        }
+                    frontier = next;
+                }
+                QVERIFY(closed);
+                QCOMPARE(path.size(), length + 1);
             }
         }
     }
