@@ -140,9 +140,10 @@ std::string CommandLine::usage()
 
 Subcommands (headless, no display needed):
   import INPUT... [-o OUT.heapscope] [--python VER] [--suppressions FILE] [--force]
-        Import tracemalloc dumps and heaptrack recordings into one .heapscope file, one
-        snapshot per input, in the order given. OUT defaults to FIRST_INPUT.heapscope. An existing OUT is replaced only
-        if it is a heapscope file (or with --force); an input is never overwritten.
+        Import tracemalloc dumps, heaptrack recordings and recorder files (.hsr) into one
+        .heapscope file, in the order given. OUT defaults to FIRST_INPUT.heapscope. An
+        existing OUT is replaced only if it is a heapscope file (or with --force); an input
+        is never overwritten.
   stats INPUT [--snapshot N] [--by lineno|filename|traceback] [--cumulative] [--limit N]
         [--json] [--python VER]
         Snapshot.statistics() of a dump or of a snapshot in a .heapscope file (N counts from 0;
@@ -173,8 +174,8 @@ Object graphs (files written by heapscope's Python recorder, resources/recorder)
 --python VER names the Python that wrote a dump when the file cannot tell (3.6 and 3.7 both
 write protocol 4); it only changes the order of tied traceback groups.
 Inputs are recognised by content: tracemalloc Snapshot.dump() pickles (protocols 0-5, CPython
-3.6-3.13), heaptrack recordings (zstd, gzip or plain text) and .heapscope files. Pickles are read by heapscope's own restricted reader, never
-executed.
+3.6-3.13), heaptrack recordings (zstd, gzip or plain text), heapscope recorder files (.hsr)
+and .heapscope files. Pickles are read by heapscope's own restricted reader, never executed.
 
 Exit codes: 0 success, 1 the input is missing, unreadable, malformed or refused,
 2 usage error, 3 the output cannot be written, 130 interrupted.

@@ -40,5 +40,41 @@ bool fits(std::string_view blob, size_t count)
     return blob.size() == count * sizeof(T);
 }
 
+// A block of a named column (schema 4+) keeps each value in the fewest bytes (1, 2, 4 or 8)
+// that hold the block's largest value; the width is the blob's size over the row count.
+inline std::string packNarrow(const uint64_t* values, size_t n)
+{
+    uint64_t max = 0;
+    for (size_t k = 0; k < n; ++k)
+        max |= values[k];
+    const size_t width = max < (1u << 8) ? 1 : max < (1u << 16) ? 2 : max >> 32 == 0 ? 4 : 8;
+    std::string blob(n * width, '\0');
+    char* out = blob.data();
+    for (size_t k = 0; k < n; ++k, out += width)
+        std::memcpy(out, &values[k], width); // little-endian: the low bytes come first
+    return blob;
+}
+
+// Appends a block's values; false if the blob is not n values of one of the widths (only 8
+// when `narrowAllowed` is false: older files).
+inline bool unpackNarrow(std::string_view blob, size_t n, bool narrowAllowed,
+                         std::vector<uint64_t>& out)
+{
+    if (n == 0)
+        return blob.empty();
+    const size_t width = blob.size() / n;
+    if (blob.size() % n != 0 || (width != 8 && !(narrowAllowed && (width == 1 || width == 2 ||
+                                                                    width == 4))))
+        return false;
+    const size_t at = out.size();
+    out.resize(at + n);
+    for (size_t k = 0; k < n; ++k) {
+        uint64_t v = 0;
+        std::memcpy(&v, blob.data() + k * width, width);
+        out[at + k] = v;
+    }
+    return true;
+}
+
 } // namespace blobarray
 } // namespace hs

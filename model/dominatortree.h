@@ -3,6 +3,7 @@
 #include "adjacency.h"
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace hs {
@@ -14,13 +15,16 @@ struct DominatorTree
 {
     static constexpr uint32_t kNone = UINT32_MAX;
     std::vector<uint32_t> idom;     // by node; kNone for the root and unreachable nodes
-    std::vector<uint32_t> preorder; // reachable nodes in depth-first order, the root first
+    std::vector<uint32_t> preorder; // reachable nodes in depth-first order, roots first
 };
 
 DominatorTree dominatorTree(const Adjacency& graph, uint32_t root);
+// From several roots at once (a virtual root above them): nodes that only the virtual root
+// dominates, the roots among them, get kNone.
+DominatorTree dominatorTree(const Adjacency& graph, const std::vector<uint32_t>& roots);
 
 // Each node's size plus the sizes of every node it dominates (kept nodes only; unreachable
 // nodes keep their own size).
-std::vector<uint64_t> retainedSizes(const DominatorTree& tree, const std::vector<uint64_t>& sizes);
+std::vector<uint64_t> retainedSizes(const DominatorTree& tree, std::span<const uint64_t> sizes);
 
 } // namespace hs

@@ -5,6 +5,7 @@
 #include "strongcomponents.h"
 
 #include <algorithm>
+#include <future>
 
 namespace hs {
 
@@ -22,50 +23,75 @@ std::vector<uint8_t> graphRoots(const ObjectGraph& graph)
 
 namespace {
 
-// `graph` with one more node (the last) that points at every node flagged in `entry`.
-Adjacency withSuperRoot(const Adjacency& graph, const std::vector<uint8_t>& entry)
+std::vector<uint32_t> flagged(const std::vector<uint8_t>& flags)
 {
-    const size_t n = graph.nodeCount();
-    Adjacency g;
-    g.start = graph.start;
-    g.target.reserve(graph.target.size() + n / 8);
-    g.target = graph.target;
-    for (uint32_t v = 0; v < n; ++v)
-        if (entry[v])
-            g.target.push_back(v);
-    g.start.push_back(g.target.size());
-    return g;
+    std::vector<uint32_t> out;
+    for (uint32_t v = 0; v < flags.size(); ++v)
+        if (flags[v])
+            out.push_back(v);
+    return out;
 }
 
-} // namespace
-
-GraphAnalysis analyseGraph(const ObjectGraph& graph)
+// What the roots do not reach: a breadth-first sweep.
+std::vector<uint8_t> unreachable(const Adjacency& edges, const std::vector<uint8_t>& roots)
 {
-    GraphAnalysis a;
-    const auto n = static_cast<uint32_t>(graph.nodeCount());
-    const StrongComponents scc = strongComponents(graph.edges);
-    a.component = scc.component;
-    a.componentCount = scc.count;
-
-    // Reachability from the roots: a breadth-first sweep.
-    std::vector<uint8_t> entry = graphRoots(graph);
-    a.garbage.assign(n, 1);
-    {
-        std::vector<uint32_t> queue;
-        for (uint32_t v = 0; v < n; ++v)
-            if (entry[v]) {
-                a.garbage[v] = 0;
-                queue.push_back(v);
+    std::vector<uint8_t> garbage(roots.size(), 1);
+    std::vector<uint32_t> queue;
+    for (uint32_t v = 0; v < roots.size(); ++v)
+        if (roots[v]) {
+            garbage[v] = 0;
+            queue.push_back(v);
+        }
+    for (size_t k = 0; k < queue.size(); ++k)
+        for (uint64_t e = edges.begin(queue[k]); e < edges.end(queue[k]); ++e)
+            if (garbage[edges.target[e]]) {
+                garbage[edges.target[e]] = 0;
+                queue.push_back(edges.target[e]);
             }
-        for (size_t k = 0; k < queue.size(); ++k)
-            for (uint64_t e = graph.edges.begin(queue[k]); e < graph.edges.end(queue[k]); ++e)
-                if (a.garbage[graph.edges.target[e]]) {
-                    a.garbage[graph.edges.target[e]] = 0;
-                    queue.push_back(graph.edges.target[e]);
-                }
-    }
+    return garbage;
+}
 
-    // The graph of components; garbage components nothing else refers to become entries.
+// Flags, among the garbage, the members of groups (strongly connected components) that no
+// other garbage refers to. Only garbage refers to garbage, and a component never mixes garbage
+// with reachable objects, so the components of the garbage alone are the graph's.
+void flagGarbageEntries(const Adjacency& edges, const std::vector<uint8_t>& garbage,
+                        std::vector<uint8_t>& entry)
+{
+    const auto n = static_cast<uint32_t>(garbage.size());
+    std::vector<uint32_t> local(n, kNoIndex), global;
+    for (uint32_t v = 0; v < n; ++v)
+        if (garbage[v]) {
+            local[v] = static_cast<uint32_t>(global.size());
+            global.push_back(v);
+        }
+    if (global.empty())
+        return;
+    Adjacency sub;
+    sub.start.reserve(global.size() + 1);
+    for (const uint32_t v : global) {
+        for (uint64_t e = edges.begin(v); e < edges.end(v); ++e)
+            if (local[edges.target[e]] != kNoIndex)
+                sub.target.push_back(local[edges.target[e]]);
+        sub.start.push_back(sub.target.size());
+    }
+    const StrongComponents scc = strongComponents(sub);
+    std::vector<uint8_t> referred(scc.count, 0);
+    for (uint32_t v = 0; v < global.size(); ++v)
+        for (uint64_t e = sub.begin(v); e < sub.end(v); ++e)
+            if (scc.component[v] != scc.component[sub.target[e]])
+                referred[scc.component[sub.target[e]]] = 1;
+    for (uint32_t v = 0; v < global.size(); ++v)
+        if (!referred[scc.component[v]])
+            entry[global[v]] = 1;
+}
+
+// Components, and what each component as a whole keeps alive (dominators of the graph of
+// components, garbage groups nothing else refers to as entries of their own).
+void analyseComponents(const ObjectGraph& graph, const std::vector<uint8_t>& roots,
+                       const std::vector<uint8_t>& garbage, GraphAnalysis& a)
+{
+    const auto n = static_cast<uint32_t>(graph.nodeCount());
+    StrongComponents scc = strongComponents(graph.edges);
     std::vector<std::pair<uint32_t, uint32_t>> links;
     for (uint32_t v = 0; v < n; ++v)
         for (uint64_t e = graph.edges.begin(v); e < graph.edges.end(v); ++e) {
@@ -79,37 +105,37 @@ GraphAnalysis analyseGraph(const ObjectGraph& graph)
     for (const auto& link : links)
         referred[link.second] = 1;
     std::vector<uint8_t> componentEntry(scc.count, 0);
+    std::vector<uint64_t> sizes(scc.count, 0);
     for (uint32_t v = 0; v < n; ++v) {
         const uint32_t c = scc.component[v];
-        if (entry[v] || (a.garbage[v] && !referred[c])) {
-            componentEntry[c] = 1;
-            entry[v] = 1; // every member of a garbage group is an entry of the object graph
-        }
+        componentEntry[c] |= roots[v] || (garbage[v] && !referred[c]);
+        sizes[c] += graph.size[v];
     }
+    const Adjacency components = Adjacency::fromEdges(scc.count, links);
+    std::vector<std::pair<uint32_t, uint32_t>>().swap(links);
+    const DominatorTree tree = dominatorTree(components, flagged(componentEntry));
+    a.componentRetained = retainedSizes(tree, sizes);
+    a.component = std::move(scc.component);
+    a.componentCount = scc.count;
+}
 
-    // Object-level dominators.
-    {
-        const DominatorTree tree = dominatorTree(withSuperRoot(graph.edges, entry), n);
-        std::vector<uint64_t> sizes = graph.size;
-        sizes.push_back(0);
-        a.retained = retainedSizes(tree, sizes);
-        a.retained.pop_back();
-        a.idom.assign(tree.idom.begin(), tree.idom.end() - 1);
-        for (uint32_t& d : a.idom)
-            if (d == n)
-                d = kNoIndex;
-    }
-    // Component-level dominators.
-    {
-        const Adjacency components = Adjacency::fromEdges(scc.count, links);
-        std::vector<uint64_t> sizes(scc.count + 1, 0);
-        for (uint32_t v = 0; v < n; ++v)
-            sizes[scc.component[v]] += graph.size[v];
-        const DominatorTree tree =
-            dominatorTree(withSuperRoot(components, componentEntry), scc.count);
-        a.componentRetained = retainedSizes(tree, sizes);
-        a.componentRetained.pop_back();
-    }
+} // namespace
+
+GraphAnalysis analyseGraph(const ObjectGraph& graph)
+{
+    GraphAnalysis a;
+    const std::vector<uint8_t> roots = graphRoots(graph);
+    a.garbage = unreachable(graph.edges, roots);
+
+    // The components on a second core while this one finds the object-level dominators.
+    auto components = std::async(std::launch::async,
+                                 [&] { analyseComponents(graph, roots, a.garbage, a); });
+    std::vector<uint8_t> entry = roots;
+    flagGarbageEntries(graph.edges, a.garbage, entry);
+    DominatorTree tree = dominatorTree(graph.edges, flagged(entry));
+    a.retained = retainedSizes(tree, graph.size);
+    a.idom = std::move(tree.idom);
+    components.get();
     return a;
 }
 

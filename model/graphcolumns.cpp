@@ -2,15 +2,21 @@
 
 #include "profiledata.h"
 
+#include <algorithm>
+
 namespace hs {
 
 namespace {
 
-template <typename T>
-void put(const HeapColumnVisitor& visit, const std::string& name, const std::vector<T>& values)
+template <typename Values>
+void put(const HeapColumnVisitor& visit, const std::string& name, const Values& values)
 {
-    std::vector<uint64_t> column(values.begin(), values.end());
-    visit(name, column);
+    std::vector<uint64_t> part;
+    for (size_t first = 0; first < values.size(); first += kColumnPart) {
+        const size_t n = std::min(kColumnPart, values.size() - first);
+        part.assign(values.begin() + first, values.begin() + first + n);
+        visit(name, part);
+    }
 }
 
 const std::vector<uint64_t>* column(const HeapColumns& c, const std::string& name)
@@ -20,9 +26,9 @@ const std::vector<uint64_t>* column(const HeapColumns& c, const std::string& nam
 }
 
 // Copies a column of `n` values below `limit` (kNoIndex passes when `optional`).
-template <typename T>
+template <typename Values>
 bool take(const HeapColumns& c, const std::string& name, size_t n, uint64_t limit, bool optional,
-          std::vector<T>& out)
+          Values& out)
 {
     const auto* values = column(c, name);
     if (!values || values->size() != n)
@@ -32,7 +38,7 @@ bool take(const HeapColumns& c, const std::string& name, size_t n, uint64_t limi
         const uint64_t v = (*values)[k];
         if (v >= limit && !(optional && v == kNoIndex))
             return false;
-        out[k] = static_cast<T>(v);
+        out[k] = static_cast<typename Values::value_type>(v);
     }
     return true;
 }
@@ -80,7 +86,7 @@ void graphFromColumns(const HeapColumns& c, size_t strings, size_t stacks, Objec
     if (!address)
         return; // no graph
     const size_t n = address->size();
-    g.address = *address;
+    g.address.assign(address->begin(), address->end());
     const uint64_t anything = UINT64_MAX;
     bool ok = take(c, "node.type", n, strings, false, g.type) &&
               take(c, "node.size", n, anything, false, g.size) &&
@@ -94,7 +100,7 @@ void graphFromColumns(const HeapColumns& c, size_t strings, size_t stacks, Objec
     for (size_t v = 0; ok && v < n; ++v)
         ok = (*start)[v] <= (*start)[v + 1];
     if (ok) {
-        g.edges.start = *start;
+        g.edges.start.assign(start->begin(), start->end());
         ok = take(c, "edge.target", target->size(), n, false, g.edges.target) &&
              take(c, "edge.name", target->size(), strings, true, g.edgeName);
     }

@@ -66,7 +66,8 @@ HeapColumns heapToColumns(const HeapProfile& heap)
 {
     HeapColumns columns;
     visitHeapColumns(heap, [&](const std::string& name, const std::vector<uint64_t>& values) {
-        columns[name] = values;
+        auto& column = columns[name];
+    column.insert(column.end(), values.begin(), values.end());
     });
     return columns;
 }

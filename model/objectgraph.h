@@ -26,14 +26,14 @@ struct ObjectGraph
         uint32_t name = 0;
     };
 
-    std::vector<uint64_t> address; // the object's id() in the recorded process
-    std::vector<uint32_t> type;    // "module.qualname"
-    std::vector<uint64_t> size;    // sys.getsizeof
-    std::vector<uint32_t> label;
-    std::vector<uint8_t> flags;
-    std::vector<uint32_t> traceback; // where it was allocated, when tracemalloc knew
+    HugeVector<uint64_t> address; // the object's id() in the recorded process
+    HugeVector<uint32_t> type;    // "module.qualname"
+    HugeVector<uint64_t> size;    // sys.getsizeof
+    HugeVector<uint32_t> label;
+    HugeVector<uint8_t> flags;
+    HugeVector<uint32_t> traceback; // where it was allocated, when tracemalloc knew
     Adjacency edges;                 // from referrer to referent
-    std::vector<uint32_t> edgeName;  // by edge: dict key, attribute, [index]...
+    HugeVector<uint32_t> edgeName;  // by edge: dict key, attribute, [index]...
     std::vector<Root> roots;
 
     size_t nodeCount() const { return address.size(); }

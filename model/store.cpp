@@ -253,10 +253,8 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
             const auto n = static_cast<size_t>(s.int64(3));
             const auto blob = s.blob(4);
             if (s.int64(2) != static_cast<int64_t>(values.size()) || n > blobarray::kBlockRows ||
-                !blobarray::fits<uint64_t>(blob, n))
+                !blobarray::unpackNarrow(blob, n, version >= 4, values))
                 damaged("malformed column block");
-            for (size_t k = 0; k < n; ++k)
-                values.push_back(blobarray::at<uint64_t>(blob, k));
         }
         return columns;
     };

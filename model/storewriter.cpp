@@ -49,16 +49,28 @@ void writeBlocks(SqliteStatement& stmt, int firstColumn, size_t count, Fill fill
     }
 }
 
-// Named uint64 columns of one owner (a snapshot or a recording), each in blocks.
+// Named uint64 columns of one owner (a snapshot or a recording), each in blocks of narrow
+// values.
 HeapColumnVisitor columnWriter(SqliteStatement& stmt, size_t owner)
 {
-    return [&stmt, owner](const std::string& name, const std::vector<uint64_t>& values) {
-        stmt.bind(1, static_cast<int64_t>(owner));
-        stmt.bindText(2, name);
-        writeBlocks<1>(stmt, 3, values.size(), [&](size_t first, size_t n, auto& blobs) {
-            for (size_t k = first; k < first + n; ++k)
-                blobarray::append<uint64_t>(blobs[0], values[k]);
-        });
+    // Parts of one column arrive one after another: `first` continues where the last ended.
+    static_assert(kColumnPart == blobarray::kBlockRows);
+    return [&stmt, owner, name = std::string(), first = size_t(0)](
+               const std::string& column, const std::vector<uint64_t>& values) mutable {
+        if (column != name) {
+            name = column;
+            first = 0;
+        }
+        for (size_t at = 0; at < values.size(); at += blobarray::kBlockRows) {
+            const size_t n = std::min(blobarray::kBlockRows, values.size() - at);
+            stmt.bind(1, static_cast<int64_t>(owner));
+            stmt.bindText(2, name);
+            stmt.bind(3, static_cast<int64_t>(first + at));
+            stmt.bind(4, static_cast<int64_t>(n));
+            stmt.bindBlob(5, blobarray::packNarrow(values.data() + at, n));
+            stmt.run();
+        }
+        first += values.size();
     };
 }
 

@@ -2,6 +2,7 @@
 
 #include "flathashmap.h"
 #include "graphanalysis.h"
+#include "graphassembler.h"
 #include "hsrcursor.h"
 #include "hsrreader.h"
 
@@ -50,72 +51,18 @@ public:
         m_costs.clear();
     }
 
-    // Graph records: nodes as they come, references by address until the graph is whole.
-    struct PendingNode
-    {
-        uint64_t address;
-        uint32_t type, label, traceback;
-        uint64_t size;
-        uint8_t flags;
-        uint64_t firstEdge;
-    };
-    std::vector<PendingNode> nodes;
-    std::vector<uint64_t> edgeTargets;
-    std::vector<uint32_t> edgeNames;
-    std::vector<std::pair<uint64_t, ObjectGraph::Root>> roots; // by address
+    // Graph records as they come; the graph is analysed and handed over when it is whole.
+    GraphAssembler graph;
     bool graphOpen = false;
 
-    // Resolves addresses (the first node of an address wins) and hands the graph over.
     // Returns the number of references to objects the file does not hold.
     uint64_t finishGraph(ProfileBuilder& builder)
     {
-        ObjectGraph g;
-        FlatHashMap index;
-        std::vector<uint32_t> kept; // pending node -> node, or kNoIndex for a duplicate
-        kept.reserve(nodes.size());
-        for (const PendingNode& p : nodes) {
-            const auto next = static_cast<uint32_t>(g.address.size());
-            const uint32_t at = index.findOrInsert(p.address, next);
-            kept.push_back(at == next ? next : kNoIndex);
-            if (at != next)
-                continue;
-            g.address.push_back(p.address);
-            g.type.push_back(p.type);
-            g.size.push_back(p.size);
-            g.label.push_back(p.label);
-            g.flags.push_back(p.flags);
-            g.traceback.push_back(p.traceback);
-        }
         uint64_t dangling = 0;
-        g.edges.start.assign(1, 0);
-        for (size_t k = 0; k < nodes.size(); ++k) {
-            if (kept[k] == kNoIndex)
-                continue;
-            const uint64_t end = k + 1 < nodes.size() ? nodes[k + 1].firstEdge : edgeTargets.size();
-            for (uint64_t e = nodes[k].firstEdge; e < end; ++e) {
-                const uint32_t target = index.find(edgeTargets[e]);
-                if (target == FlatHashMap::kMissing) {
-                    ++dangling;
-                    continue;
-                }
-                g.edges.target.push_back(target);
-                g.edgeName.push_back(edgeNames[e]);
-            }
-            g.edges.start.push_back(g.edges.target.size());
-        }
-        for (auto& [address, root] : roots) {
-            const uint32_t node = index.find(address);
-            if (node != FlatHashMap::kMissing) {
-                root.node = node;
-                g.roots.push_back(root);
-            }
-        }
+        ObjectGraph g = graph.finish(dangling);
+        graph = GraphAssembler();
         GraphAnalysis analysis = analyseGraph(g);
         builder.setObjectGraph(m_snapshot, std::move(g), std::move(analysis));
-        nodes.clear();
-        edgeTargets.clear();
-        edgeNames.clear();
-        roots.clear();
         graphOpen = false;
         return dangling;
     }
@@ -302,24 +249,24 @@ void Importer::record(uint8_t type, HsrCursor& c)
             c.fail("holds objects outside a graph");
         const uint64_t count = c.varint();
         for (uint64_t k = 0; k < count; ++k) {
-            CheckpointBuilder::PendingNode n;
-            n.address = c.varint();
-            n.type = string(c);
-            n.size = c.varint();
-            n.label = string(c);
-            n.flags = static_cast<uint8_t>(c.varint() & 7);
+            const uint64_t address = c.varint();
+            uint32_t type = string(c);
+            const uint64_t size = c.varint();
+            const uint32_t label = string(c);
+            const auto flags = static_cast<uint8_t>(c.varint() & 7);
             const uint64_t tb = c.varint();
             if (tb > m_tracebacks.size())
                 c.fail("refers to traceback " + std::to_string(tb) + ", which is not defined");
-            n.traceback = tb == 0 ? kNoIndex : m_tracebacks[tb - 1];
-            n.firstEdge = m_graph->edgeTargets.size();
-            if (n.type == kNoIndex)
-                n.type = m_builder.internString("?");
-            m_graph->nodes.push_back(n);
+            if (type == kNoIndex)
+                type = m_builder.internString("?");
+            const bool kept = m_graph->graph.addNode(address, type, size, label, flags,
+                                                     tb == 0 ? kNoIndex : m_tracebacks[tb - 1]);
             const uint64_t edges = c.varint();
             for (uint64_t e = 0; e < edges; ++e) {
-                m_graph->edgeTargets.push_back(c.varint());
-                m_graph->edgeNames.push_back(string(c));
+                const uint64_t target = c.varint();
+                const uint32_t name = string(c);
+                if (kept)
+                    m_graph->graph.addReference(target, name);
             }
         }
         break;
@@ -333,7 +280,7 @@ void Importer::record(uint8_t type, HsrCursor& c)
             ObjectGraph::Root root;
             root.kind = string(c);
             root.name = string(c);
-            m_graph->roots.emplace_back(address, root);
+            m_graph->graph.addRoot(address, root);
         }
         break;
     }

@@ -232,15 +232,21 @@ void TestStore::refuses_data()
     QTest::newRow("gap in ids") << "DELETE FROM string WHERE id = 0"
                                 << "unexpected id";
     QTest::newRow("heap cost of a missing location")
-        << "UPDATE heap_column_block SET data = x'0900000000000000' || substr(data, 9) "
+        << "UPDATE heap_column_block SET data = CAST(x'09' || zeroblob(count * 8 - 1) AS BLOB) "
            "WHERE name = 'cost.location'"
         << "refers to something that does not exist";
     QTest::newRow("heap columns of different lengths")
-        << "UPDATE heap_column_block SET data = substr(data, 9), count = 1 "
+        << "UPDATE heap_column_block SET data = zeroblob(8), count = 1 "
            "WHERE name = 'cost.allocations'"
         << "different lengths";
+    QTest::newRow("column values of 3 bytes")
+        << "UPDATE heap_column_block SET data = zeroblob(count * 3) WHERE name = 'cost.stack'"
+        << "malformed column block";
+    // Before version 4 every column value took 8 bytes.
+    QTest::newRow("narrow columns in a version-3 file") << "version 3"
+                                                        << "malformed column block";
     QTest::newRow("heap bucket out of range")
-        << "UPDATE heap_column_block SET data = x'0900000000000000' || substr(data, 9) "
+        << "UPDATE heap_column_block SET data = CAST(x'09' || zeroblob(count * 8 - 1) AS BLOB) "
            "WHERE name = 'bucket_cost.bucket'"
         << "refers to something that does not exist";
 }
