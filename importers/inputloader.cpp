@@ -78,15 +78,20 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
         // The input is a private read-only mapping of the file (InputFile).
         HeaptrackImporter::Options heaptrackOptions = options.heaptrack;
         heaptrackOptions.releaseInput = true;
+        heaptrackOptions.progress = options.progress;
+        TracemallocImporter::Options tracemallocOptions = options.tracemalloc;
+        tracemallocOptions.progress = options.progress;
+        if (options.progress)
+            options.progress->setStage("reading", bytes.size());
         uint32_t recording = 0;
         if (format == InputFormat::Recorder)
-            recording = RecorderImporter::import(bytes, path, builder);
+            recording = RecorderImporter::import(bytes, path, builder, options.progress);
         else
             recording =
                 builder
                     .snapshotInfo(
                         format == InputFormat::Tracemalloc
-                            ? TracemallocImporter::import(bytes, path, builder, options.tracemalloc)
+                            ? TracemallocImporter::import(bytes, path, builder, tracemallocOptions)
                             : HeaptrackImporter::import(bytes, path, builder, heaptrackOptions))
                     .recording;
         RecordingInfo& rec = builder.recordingInfo(recording);
@@ -108,8 +113,11 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
 
 ProfileData InputLoader::load(const std::string& path, const Options& options)
 {
-    if (detectFile(path) == InputFormat::Heapscope)
+    if (detectFile(path) == InputFormat::Heapscope) {
+        if (options.progress)
+            options.progress->setStage("opening");
         return Store(path).load();
+    }
     ProfileBuilder builder;
     importRaw(path, builder, options);
     return builder.take();

@@ -27,7 +27,8 @@ public:
     {
         TracemallocImporter::Options tracemalloc;
         HeaptrackImporter::Options heaptrack;
-        bool hash = false; // compute the input's SHA-256 for the recording
+        bool hash = false;            // compute the input's SHA-256 for the recording
+        Progress* progress = nullptr; // told how far the import is; may throw Cancelled
     };
 
     static InputFormat detect(std::string_view head);

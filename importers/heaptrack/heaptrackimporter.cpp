@@ -201,7 +201,10 @@ uint32_t HeaptrackImporter::import(std::string_view data, const std::string& fil
 {
     HeaptrackParser parser(options.timelineIntervals, options.timelineBucketRows);
     parser.addSuppressions(options.suppressions);
-    const HeaptrackSummary s = HeaptrackParser::read(data, fileName, parser, options.releaseInput);
+    const HeaptrackSummary s =
+        HeaptrackParser::read(data, fileName, parser, options.releaseInput, options.progress);
+    if (options.progress)
+        options.progress->setStage("building call stacks");
 #if defined(__GLIBC__)
     // The reader thread's chunks are freed; give their pages back before the mapping grows.
     ::malloc_trim(0);

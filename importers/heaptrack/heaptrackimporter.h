@@ -1,6 +1,7 @@
 #pragma once
 
 #include "profilebuilder.h"
+#include "progress.h"
 
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@ public:
         size_t timelineBucketRows = size_t(1) << 17;
         // The data is a read-only file mapping: its pages may be dropped once decompressed.
         bool releaseInput = false;
+        Progress* progress = nullptr; // told how far the reading is; may throw Cancelled
     };
 
     static bool sniff(std::string_view head);

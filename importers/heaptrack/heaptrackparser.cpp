@@ -255,7 +255,8 @@ HeaptrackSummary HeaptrackParser::summarise(std::string_view fileBytes, const st
 }
 
 HeaptrackSummary HeaptrackParser::read(std::string_view fileBytes, const std::string& fileName,
-                                       HeaptrackParser& parser, bool releaseInput)
+                                       HeaptrackParser& parser, bool releaseInput,
+                                       Progress* progress)
 {
     HeaptrackReader reader(fileBytes, fileName, releaseInput);
     HeaptrackReader::Unit unit;
@@ -267,6 +268,8 @@ HeaptrackSummary HeaptrackParser::read(std::string_view fileBytes, const std::st
         if (!unit.tokenized)
             HeaptrackReader::tokenize(unit);
         parser.feedUnit(unit.text(), unit.tokens.get(), unit.tokenCount);
+        if (progress)
+            progress->advance(reader.consumedInput());
     }
     if (first && !reader.cutLine().empty() && !reader.cutLine().starts_with("v "))
         throw Error(fileName + ": not a heaptrack recording (no version line)");

@@ -5,6 +5,7 @@
 #include "heaptracksuppressions.h"
 #include "heaptracksymbols.h"
 #include "heaptracktimeline.h"
+#include "progress.h"
 
 #include <string>
 #include <string_view>
@@ -55,7 +56,8 @@ public:
     static HeaptrackSummary summarise(std::string_view fileBytes, const std::string& fileName);
     // The same, feeding `parser` (which keeps the symbols and per-site costs).
     static HeaptrackSummary read(std::string_view fileBytes, const std::string& fileName,
-                                 HeaptrackParser& parser, bool releaseInput = false);
+                                 HeaptrackParser& parser, bool releaseInput = false,
+                                 Progress* progress = nullptr);
 
 private:
     void onAllocation(uint64_t info);

@@ -73,6 +73,7 @@ HeaptrackReader::HeaptrackReader(std::string_view fileBytes, std::string fileNam
                 size_t produced = 0;
                 const bool more = stream->read(unit.bytes.get() + carry.size(), kChunk, produced);
                 unit.size = carry.size() + produced;
+                m_consumed.store(stream->consumed(), std::memory_order_relaxed);
                 if (releaseInput && stream->consumed() > released + kChunk) {
                     releaseMappedPages(fileBytes.data() + released,
                                        fileBytes.data() + stream->consumed());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -51,6 +52,8 @@ public:
     const std::string& truncation() const { return m_truncation; }
     const std::string& cutLine() const { return m_cutLine; }
     uint64_t decompressedBytes() const { return m_decompressed; }
+    // Compressed bytes read so far (for progress; any thread).
+    uint64_t consumedInput() const { return m_consumed.load(std::memory_order_relaxed); }
 
     static void tokenize(Unit& unit);
 
@@ -70,6 +73,7 @@ private:
     std::string m_truncation;
     std::string m_cutLine;
     uint64_t m_decompressed = 0;
+    std::atomic<uint64_t> m_consumed{0};
     std::thread m_thread;
 };
 

@@ -56,10 +56,12 @@ public:
     bool graphOpen = false;
 
     // Returns the number of references to objects the file does not hold.
-    uint64_t finishGraph(ProfileBuilder& builder)
+    uint64_t finishGraph(ProfileBuilder& builder, Progress* progress)
     {
         uint64_t dangling = 0;
         ObjectGraph g = graph.finish(dangling);
+        if (progress)
+            progress->setStage("analysing the object graph");
         graph = GraphAssembler();
         GraphAnalysis analysis = analyseGraph(g);
         builder.setObjectGraph(m_snapshot, std::move(g), std::move(analysis));
@@ -77,8 +79,8 @@ private:
 class Importer
 {
 public:
-    Importer(const std::string& fileName, ProfileBuilder& builder)
-        : m_fileName(fileName), m_builder(builder)
+    Importer(const std::string& fileName, ProfileBuilder& builder, Progress* progress)
+        : m_fileName(fileName), m_builder(builder), m_progress(progress)
     {}
 
     uint32_t run(std::string_view data);
@@ -139,6 +141,8 @@ private:
 
     std::string m_fileName;
     ProfileBuilder& m_builder;
+    Progress* m_progress;
+    uint64_t m_size = 0;
     uint32_t m_recording = 0;
     std::string m_python;
     std::vector<uint32_t> m_strings;    // file string id - 1 -> profile string
@@ -286,8 +290,10 @@ void Importer::record(uint8_t type, HsrCursor& c)
     }
     case HsrReader::GraphEnd:
         if (m_graph)
-            m_dangling += m_graph->finishGraph(m_builder);
+            m_dangling += m_graph->finishGraph(m_builder, m_progress);
         m_graph = nullptr;
+        if (m_progress)
+            m_progress->setStage("reading", m_size);
         break;
     case HsrReader::End:
         m_ended = true;
@@ -311,7 +317,7 @@ void Importer::closeOpen(bool snapshot, bool graph, const char* why)
         rec.warnings.push_back("the object graph of checkpoint '" +
                                m_builder.snapshotInfo(m_graph->snapshot()).label +
                                "' is incomplete (" + why + " before its end)");
-        m_dangling += m_graph->finishGraph(m_builder);
+        m_dangling += m_graph->finishGraph(m_builder, m_progress);
         m_graph = nullptr;
     }
 }
@@ -326,7 +332,12 @@ uint32_t Importer::run(std::string_view data)
     m_recording = m_builder.addRecording(std::move(info));
     uint8_t type = 0;
     std::string_view payload;
+    m_size = data.size();
+    if (m_progress)
+        m_progress->setStage("reading", m_size);
     while (reader.next(type, payload)) {
+        if (m_progress)
+            m_progress->advance(reader.recordOffset());
         HsrCursor cursor(payload, m_fileName + ": the record at byte " +
                                       std::to_string(reader.recordOffset()));
         record(type, cursor);
@@ -348,9 +359,9 @@ uint32_t Importer::run(std::string_view data)
 } // namespace
 
 uint32_t RecorderImporter::import(std::string_view data, const std::string& fileName,
-                                  ProfileBuilder& builder)
+                                  ProfileBuilder& builder, Progress* progress)
 {
-    return Importer(fileName, builder).run(data);
+    return Importer(fileName, builder, progress).run(data);
 }
 
 } // namespace hs

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "profilebuilder.h"
+#include "progress.h"
 
 #include <string>
 #include <string_view>
@@ -16,7 +17,7 @@ public:
     static bool sniff(std::string_view head);
     // Returns the recording's index. Throws hs::Error for input that is not a .hsr file.
     static uint32_t import(std::string_view data, const std::string& fileName,
-                           ProfileBuilder& builder);
+                           ProfileBuilder& builder, Progress* progress = nullptr);
 };
 
 } // namespace hs

@@ -216,6 +216,10 @@ void PickleReader::run()
 {
     while (!m_stopped) {
         m_opStart = m_in.pos();
+        if (m_progress && ++m_opsSinceReport == 65536) {
+            m_opsSinceReport = 0;
+            m_progress->advance(m_opStart);
+        }
         if (m_in.atEnd())
             fail("the file ends before the pickle's STOP opcode (truncated)");
         const auto op = m_in.next();

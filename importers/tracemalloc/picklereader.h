@@ -4,6 +4,7 @@
 #include "pickleinput.h"
 #include "picklememo.h"
 #include "picklevalue.h"
+#include "progress.h"
 
 #include <functional>
 #include <optional>
@@ -32,6 +33,8 @@ public:
     PickleReader(std::string_view data, std::string fileName, bool keepAllMemo = false);
 
     void setAppendFilter(AppendFilter filter) { m_appendFilter = std::move(filter); }
+    // Told how far into the bytes the reader is now and then; may throw Cancelled.
+    void setProgress(Progress* progress) { m_progress = progress; }
 
     Value read(); // runs to STOP; the whole input must be consumed
 
@@ -82,6 +85,8 @@ private:
     std::optional<Value> m_emptyTuple;
     size_t m_attributeWrites = 0;
     AppendFilter m_appendFilter;
+    Progress* m_progress = nullptr;
+    uint32_t m_opsSinceReport = 0;
 };
 
 } // namespace hs::pickle

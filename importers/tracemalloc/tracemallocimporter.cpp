@@ -90,6 +90,7 @@ uint32_t importSnapshot(std::string_view data, const std::string& fileName, Prof
                         const TracemallocImporter::Options& options, bool keepAllMemo)
 {
     PickleReader reader(data, fileName, keepAllMemo);
+    reader.setProgress(options.progress);
     SnapshotDecoder decoder(reader, builder);
     reader.setAppendFilter(
         [&decoder](const Value& list, const Value& item) { return decoder.take(list, item); });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "profilebuilder.h"
+#include "progress.h"
 
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@ public:
         // Python's Traceback order for ties; by default inferred from the file (3.6: most recent
         // first). Protocol-4 dumps cannot tell 3.6 from 3.7, see inferOrder().
         std::optional<TracebackOrder> order;
+        Progress* progress = nullptr; // told how far the reading is; may throw Cancelled
     };
 
     // True when the bytes start like a pickle that could hold a snapshot.

@@ -1,0 +1,75 @@
+#pragma once
+
+#include "heapqueries.h"
+#include "profiledata.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hs {
+
+// What a cost column counts. A Python snapshot has Size and Count; a heaptrack profile the
+// other five (over a time window: Allocations, Temporary, Allocated and Delta).
+enum class CostKind : uint8_t
+{
+    Size,
+    Count,
+    Allocations,
+    Temporary,
+    Peak,
+    Leaked,
+    Allocated,
+    Delta, // heaptrack's memory consumption delta over a time window (may be negative)
+};
+const char* costName(CostKind kind);  // "size", "allocations", ... (the command line's names)
+const char* costTitle(CostKind kind); // "Size", "Peak", ... for people
+bool costIsBytes(CostKind kind);
+
+// A snapshot's call stacks as a tree with every cost column: top-down (callers first, what a
+// flame graph draws) or bottom-up (the allocating frame first, then its callers). Nodes are
+// flat arrays; node 0 is the root (everything), parents come before their children, and a
+// node's children are children[childStart[n] .. childStart[n + 1]). Frames merge by
+// function (and module) where the source names functions, by file and line otherwise.
+struct CallTree
+{
+    std::vector<uint32_t> parent; // kNoIndex for the root
+    std::vector<uint32_t> frame;  // a representative frame; kNoIndex for the root
+    std::vector<uint16_t> depth;  // 0 for the root
+    std::vector<uint32_t> childStart;
+    std::vector<uint32_t> children;
+    std::vector<CostKind> kinds;             // the cost columns, in display order
+    std::vector<std::vector<int64_t>> total; // by column, then node: inclusive cost
+    std::vector<std::vector<int64_t>> self;  // by column, then node: cost of the node itself
+    bool bottomUp = false;
+
+    size_t nodeCount() const { return parent.size(); }
+    uint32_t childCount(uint32_t n) const { return childStart[n + 1] - childStart[n]; }
+    uint32_t child(uint32_t n, uint32_t k) const { return children[childStart[n] + k]; }
+    int column(CostKind kind) const; // -1 if the tree has no such column
+};
+
+struct CallTreeOptions
+{
+    bool bottomUp = false;
+    bool collapseRecursion = false; // a frame calling itself (directly) stays one node
+    // heaptrack only: restrict to a time window (heaptrack's "filter in").
+    bool windowed = false;
+    int64_t fromMs = 0, toMs = 0;
+};
+
+// The cost columns a snapshot has.
+std::vector<CostKind> costKinds(const ProfileData& data, uint32_t snapshot, bool windowed);
+
+CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTreeOptions& options);
+
+// Frames with the same key are one node of a call tree: the function and module where there
+// is a function name, else the frame itself (a Python file and line).
+uint64_t frameMergeKey(const ProfileData& data, uint32_t frame);
+
+// What people read for a node: "function" (or "file:line" without one), and its location.
+std::string frameLabel(const ProfileData& data, uint32_t frame);
+std::string frameLocation(const ProfileData& data, uint32_t frame); // "file:line", or ""
+std::string frameModule(const ProfileData& data, uint32_t frame);
+
+} // namespace hs
