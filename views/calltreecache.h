@@ -1,0 +1,48 @@
+#pragma once
+
+#include "calltree.h"
+
+#include <QObject>
+#include <memory>
+#include <vector>
+
+namespace hs {
+
+// The call trees the views are showing, built on the thread pool and kept for a while, so
+// that the flame graph and the tables share one tree and switching back is instant. A view
+// asks for the tree it needs; if it is not built yet, the build starts and ready() follows.
+class CallTreeCache : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit CallTreeCache(QObject* parent = nullptr) : QObject(parent) {}
+
+    std::shared_ptr<const CallTree> get(const std::shared_ptr<const ProfileData>& data,
+                                        uint32_t snapshot, const CallTreeOptions& options);
+    bool building() const;
+    void clear();
+
+signals:
+    void ready();
+
+private:
+    struct Key
+    {
+        const ProfileData* data = nullptr;
+        uint32_t snapshot = 0;
+        bool bottomUp = false, collapse = false, windowed = false;
+        int64_t fromMs = 0, toMs = 0;
+        bool operator==(const Key&) const = default;
+    };
+    struct Entry
+    {
+        Key key;
+        std::shared_ptr<const ProfileData> data; // kept alive while its tree is
+        std::shared_ptr<const CallTree> tree;    // null while building
+    };
+    static constexpr size_t kKept = 6;
+    std::vector<Entry> m_entries; // most recently used last
+};
+
+} // namespace hs
