@@ -136,7 +136,7 @@ bool CommandLine::isSubcommand(const std::string& word)
 std::string CommandLine::usage()
 {
     return R"(usage: heapscope SUBCOMMAND [OPTIONS]
-       heapscope FILE...          (summary of each file)
+       heapscope [FILE...]        (the desktop window, with these files open)
 
 Subcommands (headless, no display needed):
   import INPUT... [-o OUT.heapscope] [--python VER] [--suppressions FILE] [--force]
@@ -157,6 +157,15 @@ Subcommands (headless, no display needed):
         NEW.compare_to(OLD). With one .heapscope file, compares its last two snapshots.
         With --objects: growth of gc-tracked objects per type between two object graphs
         (objgraph's show_growth).
+
+  export INPUT [--view flamegraph|top-down|bottom-up|top-sites] [--cost C] [--snapshot N]
+        [--bottom-up] [--collapse-recursion] [--width W] [--height H] [--scale S]
+        [--by lineno|filename|traceback] -o FILE
+        The window's views without a display: the flame graph as FILE.svg, .png or .pdf
+        (W pixels wide, default 1600; as tall as the graph, or H pixels; PNG at S pixels per
+        pixel), the tables as FILE.csv. Costs: size, count (Python snapshots); allocations,
+        temporary, peak, leaked, allocated (heaptrack). Default: the last snapshot, its first
+        cost.
 
 Object graphs (files written by heapscope's Python recorder, resources/recorder):
   objects INPUT [--by type] [--sort count|size|retained] [--limit N] [--all] [--json]

@@ -1,4 +1,8 @@
+#include "arguments.h"
 #include "commandline.h"
+#include "exportcommand.h"
+#include "guimain.h"
+#include "hserror.h"
 #include "inputfile.h"
 #include "storewriter.h"
 
@@ -22,15 +26,34 @@ extern "C" void onSignal(int)
 
 int summarise(const std::vector<std::string>& files)
 {
-    // The desktop window arrives with the GUI; until then a file argument prints its summary.
-    std::fprintf(stderr, "heapscope: this build has no desktop window yet; printing each file's "
-                         "summary (heapscope --help lists the commands)\n");
+    std::fprintf(stderr, "heapscope: no display (DISPLAY and WAYLAND_DISPLAY are not set), so no "
+                         "window; printing each file's summary instead (`heapscope export` "
+                         "writes the views to files)\n");
     int rc = 0;
     for (const auto& f : files) {
         const int r = hs::CommandLine::run({"stats", f});
         rc = rc ? rc : r;
     }
     return rc;
+}
+
+int runExport(const std::vector<std::string>& args)
+{
+    try {
+        return hs::ExportCommand::run(args);
+    } catch (const hs::Arguments::UsageError& e) {
+        std::fprintf(stderr, "heapscope export: %s (see heapscope --help)\n", e.message.c_str());
+        return hs::CommandLine::UsageError;
+    } catch (const hs::Error& e) {
+        std::fprintf(stderr, "heapscope: %s\n", e.what());
+        return hs::CommandLine::InputError;
+    } catch (const std::bad_alloc&) {
+        std::fprintf(stderr, "heapscope: out of memory\n");
+        return hs::CommandLine::InputError;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "heapscope: %s\n", e.what());
+        return hs::CommandLine::InputError;
+    }
 }
 
 // A mapped input that shrinks under us (rewritten by another program) raises SIGBUS on the
@@ -58,16 +81,21 @@ int main(int argc, char** argv)
     std::signal(SIGTERM, onSignal);
     std::signal(SIGHUP, onSignal);
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty()) {
-        std::fputs(hs::CommandLine::usage().c_str(), stderr);
-        return hs::CommandLine::UsageError;
-    }
-    if (hs::CommandLine::isSubcommand(args.front()))
+    if (!args.empty() && args.front() == "export")
+        return runExport({args.begin() + 1, args.end()});
+    if (!args.empty() && hs::CommandLine::isSubcommand(args.front()))
         return hs::CommandLine::run(args);
-    if (args.front().starts_with('-')) {
+    if (!args.empty() && args.front().starts_with('-')) {
         std::fprintf(stderr, "heapscope: unknown option %s (see heapscope --help)\n",
                      args.front().c_str());
         return hs::CommandLine::UsageError;
     }
-    return summarise(args);
+    if (!hs::GuiMain::hasDisplay()) {
+        if (args.empty()) {
+            std::fputs(hs::CommandLine::usage().c_str(), stderr);
+            return hs::CommandLine::UsageError;
+        }
+        return summarise(args);
+    }
+    return hs::GuiMain::run(argc, argv, args);
 }

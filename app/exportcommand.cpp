@@ -1,0 +1,153 @@
+#include "exportcommand.h"
+
+#include "arguments.h"
+#include "calltree.h"
+#include "commandline.h"
+#include "csvexport.h"
+#include "flameexport.h"
+#include "hserror.h"
+#include "inputloader.h"
+#include "topsitesmodel.h"
+
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFontMetrics>
+#include <QGuiApplication>
+#include <cstdio>
+#include <memory>
+
+namespace hs {
+
+namespace {
+
+CostKind parseCost(const std::string& name, const std::vector<CostKind>& offered)
+{
+    for (CostKind k : offered)
+        if (name == costName(k))
+            return k;
+    std::string names;
+    for (CostKind k : offered)
+        names += (names.empty() ? "" : ", ") + std::string(costName(k));
+    throw Arguments::UsageError{"--cost " + name + " is not a cost of this snapshot (it has " +
+                                names + ")"};
+}
+
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "heapscope export: %s\n", message.toLocal8Bit().constData());
+    return CommandLine::OutputError;
+}
+
+} // namespace
+
+int ExportCommand::run(const std::vector<std::string>& args)
+{
+    const Arguments a(args, {"--bottom-up", "--collapse-recursion"},
+                      {"--view", "--cost", "--snapshot", "--width", "--height", "--scale", "--by",
+                       "-o", "--python"});
+    if (a.positional().size() != 1)
+        throw Arguments::UsageError{"takes one INPUT"};
+    const std::string out = a.value("-o");
+    if (out.empty())
+        throw Arguments::UsageError{"-o FILE is required"};
+    const std::string view = a.value("--view", "flamegraph");
+    const QString suffix = QFileInfo(QString::fromStdString(out)).suffix().toLower();
+    const bool flame = view == "flamegraph";
+    if (!flame && view != "top-down" && view != "bottom-up" && view != "top-sites")
+        throw Arguments::UsageError{"--view " + view +
+                                    " is not a view (flamegraph, top-down, bottom-up, top-sites)"};
+    if (flame && !FlameExport::formats().contains(suffix))
+        throw Arguments::UsageError{out + ": a flame graph is written as .svg, .png or .pdf"};
+    if (!flame && suffix != QLatin1String("csv"))
+        throw Arguments::UsageError{out + ": a table is written as .csv"};
+    const size_t width = a.number("--width", 1600);
+    const size_t height = a.number("--height", 0);
+    if (width < 16 || width > 100000 || height > 1000000)
+        throw Arguments::UsageError{"--width must be 16..100000 and --height at most 1000000"};
+    double scale = 1.0;
+    if (a.has("--scale")) {
+        bool ok = false;
+        scale = QString::fromStdString(a.value("--scale")).toDouble(&ok);
+        if (!ok)
+            scale = 0;
+    }
+    if (!(scale >= 0.25 && scale <= 8))
+        throw Arguments::UsageError{"--scale must be between 0.25 and 8"};
+
+    const std::string input = a.positional().front();
+    ProfileData data = InputLoader::load(input, {});
+    if (data.snapshots.empty())
+        throw Error(input + ": has no snapshots");
+    const size_t snapshot = a.number("--snapshot", data.snapshots.size() - 1);
+    if (snapshot >= data.snapshots.size())
+        throw Arguments::UsageError{"--snapshot " + std::to_string(snapshot) + ": " + input +
+                                    " has " + std::to_string(data.snapshots.size()) +
+                                    " snapshots (0.." + std::to_string(data.snapshots.size() - 1) +
+                                    ")"};
+    const auto offered = costKinds(data, uint32_t(snapshot), false);
+    if (offered.empty())
+        throw Error(input + ": snapshot " + std::to_string(snapshot) + " has no allocation costs");
+    const CostKind cost = a.has("--cost") ? parseCost(a.value("--cost"), offered) : offered[0];
+
+    CallTreeOptions options;
+    options.bottomUp = view == "bottom-up" || (flame && a.has("--bottom-up"));
+    options.collapseRecursion = a.has("--collapse-recursion");
+    auto shared = std::make_shared<const ProfileData>(std::move(data));
+    auto tree =
+        std::make_shared<const CallTree>(buildCallTree(*shared, uint32_t(snapshot), options));
+    const QString path = QString::fromStdString(out);
+
+    if (view == "top-sites") {
+        CallTreeOptions up = options;
+        up.bottomUp = true;
+        auto bottom =
+            std::make_shared<const CallTree>(buildCallTree(*shared, uint32_t(snapshot), up));
+        const std::string by = a.value("--by", "lineno");
+        const auto grouping =
+            by == "lineno"     ? TopSitesModel::Grouping::Frame
+            : by == "filename" ? TopSitesModel::Grouping::File
+            : by == "traceback"
+                ? TopSitesModel::Grouping::CallStack
+                : throw Arguments::UsageError{"--by " + by + " (lineno, filename, traceback)"};
+        const auto rows = TopSitesModel::build(shared, tree, bottom, grouping);
+        const QString error = CsvExport::write(path, rows.csvHeader(), rows.size(),
+                                               [&](size_t r) { return rows.csvRow(r); });
+        return error.isEmpty() ? CommandLine::Ok : fail(error);
+    }
+    if (!flame) {
+        const QString error = CsvExport::writeTree(path, *shared, *tree, nullptr);
+        return error.isEmpty() ? CommandLine::Ok : fail(error);
+    }
+
+    // Painting text needs a QGuiApplication; the offscreen platform needs no display.
+    std::unique_ptr<QGuiApplication> app;
+    if (!QGuiApplication::instance()) {
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+        static int argc = 1;
+        static char name[] = "heapscope";
+        static char* argv[] = {name, nullptr};
+        app = std::make_unique<QGuiApplication>(argc, argv);
+    }
+    const int column = tree->column(cost);
+    FlameExportRequest r;
+    r.path = path;
+    r.width = int(width);
+    r.height = int(height);
+    r.scale = scale;
+    r.column = column;
+    r.style.font = QFontDatabase::systemFont(QFontDatabase::GeneralFont);
+    r.style.font.setPixelSize(12);
+    r.style.rowHeight = QFontMetrics(r.style.font).height() + 6;
+    r.style.title =
+        QStringLiteral("%1 — %2, %3")
+            .arg(QFileInfo(QString::fromStdString(input)).fileName(),
+                 QString::fromLatin1(costTitle(cost)),
+                 options.bottomUp ? QStringLiteral("bottom-up") : QStringLiteral("top-down"));
+    const std::vector<uint32_t> order = flameOrder(*tree, column);
+    QString error;
+    if (!FlameExport::write(*shared, *tree, order, r, error))
+        return fail(error);
+    return CommandLine::Ok;
+}
+
+} // namespace hs
