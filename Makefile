@@ -53,17 +53,29 @@ configure: deps $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
+# The window on the bundled demo; without a display, the same demo exported to files.
+DEMO_FILES = $(wildcard $(DEMO)/demo-after.pickle $(DEMO)/demo-before.pickle $(DEMO)/demo-native.zst $(DEMO)/demo-recorder.hsr)
+DEMO_OUT   = $(BUILD)/demo
+
 run: build
-	@echo "== heapscope on the bundled demo ($(DEMO)) =="
-	@echo "The desktop window is not in this build yet; it will open $(DEMO)/demo-before.pickle"
-	@echo "and $(DEMO)/demo-after.pickle. Here is what the command line reports for them:"
-	@echo
-	$(BUILD)/bin/heapscope stats $(DEMO)/demo-after.pickle --limit 8
-	@echo
-	$(BUILD)/bin/heapscope diff $(DEMO)/demo-before.pickle $(DEMO)/demo-after.pickle --limit 8
-	@echo
-	$(BUILD)/bin/heapscope import $(DEMO)/demo-before.pickle $(DEMO)/demo-after.pickle -o $(BUILD)/demo.heapscope
-	$(BUILD)/bin/heapscope stats $(BUILD)/demo.heapscope --by traceback --limit 2
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+	  echo "== heapscope on the bundled demo: $(DEMO_FILES)"; \
+	  env -u QT_QPA_PLATFORM $(BUILD)/bin/heapscope $(DEMO_FILES); \
+	else \
+	  echo "== No display (DISPLAY and WAYLAND_DISPLAY are not set), so no window."; \
+	  echo "== Writing the headless export of the same demo to $(DEMO_OUT)/ instead:"; \
+	  mkdir -p $(DEMO_OUT) && \
+	  for f in $(DEMO_FILES); do \
+	    n=$$(basename $$f); n=$${n%.*}; \
+	    $(BUILD)/bin/heapscope export $$f --view flamegraph -o $(DEMO_OUT)/$$n-flamegraph.svg && \
+	    $(BUILD)/bin/heapscope export $$f --view flamegraph --bottom-up -o $(DEMO_OUT)/$$n-bottom-up.png && \
+	    $(BUILD)/bin/heapscope export $$f --view flamegraph -o $(DEMO_OUT)/$$n-flamegraph.pdf && \
+	    $(BUILD)/bin/heapscope export $$f --view top-sites -o $(DEMO_OUT)/$$n-top-sites.csv || exit 1; \
+	  done; \
+	  ls -l $(DEMO_OUT); \
+	  echo; $(BUILD)/bin/heapscope stats $(DEMO)/demo-after.pickle --limit 5; \
+	  echo "== With a display, 'make run' opens the window on these files."; \
+	fi
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -106,6 +118,7 @@ bench: build
 	$(BUILD)/bin/bench_tracemalloc --python $(BENCH_PYTHON)
 	$(BUILD)/bin/bench_heaptrack
 	$(BUILD)/bin/bench_graph --python $(BENCH_PYTHON)
+	$(BUILD)/bin/bench_flamegraph
 
 format:
 	$(call ensure_packages,clang-format)
