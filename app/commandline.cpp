@@ -164,8 +164,8 @@ Subcommands (headless, no display needed):
         The window's views without a display: the flame graph as FILE.svg, .png or .pdf
         (W pixels wide, default 1600; as tall as the graph, or H pixels; PNG at S pixels per
         pixel), the tables as FILE.csv. Costs: size, count (Python snapshots); allocations,
-        temporary, peak, leaked, allocated (heaptrack). Default: the last snapshot, its first
-        cost.
+        temporary, peak, leaked, allocated (heaptrack). Default: the last snapshot with
+        allocations, its first cost.
 
 Object graphs (files written by heapscope's Python recorder, resources/recorder):
   objects INPUT [--by type] [--sort count|size|retained] [--limit N] [--all] [--json]

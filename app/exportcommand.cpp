@@ -78,7 +78,15 @@ int ExportCommand::run(const std::vector<std::string>& args)
     ProfileData data = InputLoader::load(input, {});
     if (data.snapshots.empty())
         throw Error(input + ": has no snapshots");
-    const size_t snapshot = a.number("--snapshot", data.snapshots.size() - 1);
+    // By default the last snapshot with allocations, as the window opens (a recorder's exit
+    // checkpoint may hold only the object graph).
+    size_t fallback = data.snapshots.size() - 1;
+    for (size_t k = data.snapshots.size(); k-- > 0;)
+        if (!data.snapshots[k].costs.empty() || !data.snapshots[k].heap.empty()) {
+            fallback = k;
+            break;
+        }
+    const size_t snapshot = a.number("--snapshot", fallback);
     if (snapshot >= data.snapshots.size())
         throw Arguments::UsageError{"--snapshot " + std::to_string(snapshot) + ": " + input +
                                     " has " + std::to_string(data.snapshots.size()) +
