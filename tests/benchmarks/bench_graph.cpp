@@ -110,8 +110,8 @@ int main(int argc, char** argv)
         const double perItem = double(peak - before) * 1024 / items;
         const double ratio = import.ms / writeMs;
         std::printf("%10ld %10zu %10zu %10.0f %10.0f %10.0f %10.3f %9.1f %9.0f %8.1f\n", n,
-                    graph->nodeCount(), graph->edges.edgeCount(), bareMs, writeMs, import.ms,
-                    ratio, import.rssKb / 1024.0, analysisMs, perItem);
+                    graph->nodeCount(), graph->edges.edgeCount(), bareMs, writeMs, import.ms, ratio,
+                    import.rssKb / 1024.0, analysisMs, perItem);
         met &= ratio < 1 && perItem < 100;
         if (previous > 0)
             std::printf("%10s doubling: import took %.2fx the time of the half-size graph\n", "",

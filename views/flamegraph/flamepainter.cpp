@@ -1,5 +1,7 @@
 #include "flamepainter.h"
 
+#include "heapqueries.h"
+
 #include <QFontMetricsF>
 #include <QPainter>
 #include <QtGlobal>
@@ -101,7 +103,9 @@ QString FlamePainter::label(const FlameBox& box) const
 QString FlamePainter::frameText(const ProfileData& data, uint32_t frame)
 {
     const Frame& f = data.frames[frame];
-    if (f.function != kNoIndex || f.file == kNoIndex)
+    if (f.function != kNoIndex) // C++ names without their template arguments, as heaptrack_gui
+        return QString::fromStdString(shortenTemplates(frameLabel(data, frame)));
+    if (f.file == kNoIndex)
         return QString::fromStdString(frameLabel(data, frame));
     // A Python frame is a file and line: the file's name reads better in a narrow box (the
     // tooltip has the whole path).
