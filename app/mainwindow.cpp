@@ -5,6 +5,7 @@
 #include "flamegraphpage.h"
 #include "latestjob.h"
 #include "selectionstate.h"
+#include "store.h"
 #include "storewriter.h"
 #include "summarypage.h"
 #include "tablespage.h"
@@ -295,8 +296,17 @@ bool MainWindow::saveSession(const QString& path)
     const auto doc = m_state->document();
     if (!doc)
         return false;
-    auto data = doc->data;
     const std::string target = path.toStdString();
+    // As `heapscope import`: only a heapscope file is ever replaced, never a recording.
+    if (QFileInfo::exists(path) && !Store::isHeapscopeFile(target)) {
+        showMessage(tr("%1 exists and is not a heapscope file; it was left alone. Choose "
+                       "another name.")
+                        .arg(path),
+                    true);
+        emit saveFinished(m_lastMessage);
+        return false;
+    }
+    auto data = doc->data;
     runFileJob(
         [data, target, path]() -> QString {
             try {
