@@ -26,12 +26,14 @@ QString snapshotText(const SnapshotData& s, size_t index)
 
 QString snapshotSize(const SnapshotData& s, const RecordingInfo& rec)
 {
-    if (s.info.totalSize || s.info.totalCount)
-        return formatBytes(int64_t(s.info.totalSize));
-    for (const auto& [key, value] : rec.properties) // a heaptrack recording: its peak heap
-        if (key == "peak_bytes")
-            return formatBytes(std::strtoll(value.c_str(), nullptr, 10));
-    return {};
+    if (!s.heap.empty()) { // a heaptrack recording: its peak heap
+        for (const auto& [key, value] : rec.properties)
+            if (key == "peak_bytes")
+                return formatBytes(std::strtoll(value.c_str(), nullptr, 10));
+        return {};
+    }
+    return s.info.totalSize || s.info.totalCount ? formatBytes(int64_t(s.info.totalSize))
+                                                 : QString();
 }
 
 } // namespace

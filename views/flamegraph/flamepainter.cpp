@@ -72,12 +72,14 @@ QColor FlamePainter::fill(const FlameBox& box) const
         hue = int(55 * (1 - std::clamp(share, 0.0, 1.0)));
         saturation = 90 + int(165 * std::clamp(share, 0.0, 1.0));
     } else {
-        const uint32_t frame = m_tree.frame[box.node];
-        std::string key = frameModule(m_data, frame);
-        if (key.empty())
-            key = m_data.frames[frame].file != kNoIndex ? m_data.strings[m_data.frames[frame].file]
-                                                        : std::string();
-        hue = hueOf(key);
+        // By the module's (else the file's) string, hashed once per painter.
+        const Frame& f = m_data.frames[m_tree.frame[box.node]];
+        const uint32_t key = f.module != kNoIndex ? f.module : f.file;
+        auto it = m_hues.find(key);
+        if (it == m_hues.end())
+            it = m_hues.emplace(key, hueOf(key != kNoIndex ? m_data.strings[key] : std::string()))
+                     .first;
+        hue = it->second;
     }
     QColor c = QColor::fromHsv(hue, saturation, value);
     if (searching) // what did not match steps back

@@ -8,6 +8,7 @@
 #include <QRectF>
 #include <QString>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 class QPainter;
@@ -63,6 +64,7 @@ private:
     Style m_style;
     const std::vector<uint8_t>* m_matches = nullptr;
     uint32_t m_selectedFrame = kNoIndex;
+    mutable std::unordered_map<uint32_t, int> m_hues; // by module or file string
 };
 
 } // namespace hs
