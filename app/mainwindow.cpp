@@ -9,6 +9,7 @@
 #include "storewriter.h"
 #include "summarypage.h"
 #include "tablespage.h"
+#include "timelinepage.h"
 
 #include <QAction>
 #include <QApplication>
@@ -64,9 +65,17 @@ MainWindow::MainWindow(QWidget* parent)
     m_pages->setTabToolTip(Summary, tr("The recording's figures and top lists"));
     m_pages->setTabToolTip(Flame, tr("Where the memory goes, as a flame graph"));
     m_pages->setTabToolTip(Tables, tr("Call trees and top allocation sites as sortable tables"));
+    // The timeline sits above the pages, which all follow its range.
+    m_timeline = new TimelinePage(m_state, this);
+    m_vertical = new QSplitter(Qt::Vertical, this);
+    m_vertical->addWidget(m_timeline);
+    m_vertical->addWidget(m_pages);
+    m_vertical->setStretchFactor(1, 1);
+    m_vertical->setSizes({190, 700});
+    m_vertical->setCollapsible(0, true);
     m_splitter = new QSplitter(this);
     m_splitter->addWidget(m_list);
-    m_splitter->addWidget(m_pages);
+    m_splitter->addWidget(m_vertical);
     m_splitter->setStretchFactor(1, 1);
     m_splitter->setSizes({260, 1000});
     setCentralWidget(m_splitter);
@@ -88,6 +97,10 @@ MainWindow::MainWindow(QWidget* parent)
     createMenus();
     connect(m_list, &DocumentList::currentSnapshotChanged, m_state, &SelectionState::setCurrent);
     connect(m_list, &DocumentList::documentsChanged, this, &MainWindow::updateActions);
+    connect(m_timeline, &TimelinePage::snapshotChosen, this, [this](uint32_t snapshot) {
+        if (const auto& doc = m_state->document())
+            m_list->selectSnapshot(doc.get(), snapshot);
+    });
     connect(m_flame, &FlameGraphPage::showInTables, this, [this](uint32_t frame) {
         m_state->setSelectedFrame(frame);
         showPage(Tables);
@@ -103,6 +116,7 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_vertical->restoreState(settings.value(QStringLiteral("window/vertical")).toByteArray());
     if (!settings.contains(QStringLiteral("window/geometry")))
         resize(1280, 800);
     showMessage(tr("Open a tracemalloc dump, a heaptrack recording, a recorder file or a "
@@ -141,6 +155,13 @@ void MainWindow::createMenus()
         connect(menuAction(view, names[k], m_pages->tabToolTip(k),
                            QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + k))),
                 &QAction::triggered, this, [this, k] { showPage(Page(k)); });
+    view->addSeparator();
+    QAction* timeline =
+        menuAction(view, tr("T&imeline"), tr("Show or hide the timeline above the pages"),
+                   QKeySequence(Qt::CTRL | Qt::Key_T));
+    timeline->setCheckable(true);
+    timeline->setChecked(true);
+    connect(timeline, &QAction::toggled, m_timeline, &QWidget::setVisible);
     for (QMenu* m : {file, view})
         m->setToolTipsVisible(true);
     updateRecentMenu();
@@ -380,6 +401,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("window/vertical"), m_vertical->saveState());
     event->accept();
 }
 

@@ -25,6 +25,7 @@ class LatestJob;
 class SelectionState;
 class SummaryPage;
 class TablesPage;
+class TimelinePage;
 
 // The window: menus, the sidebar of opened recordings, the pages and the status bar with
 // the import's progress. It wires the pages to the shared selection; what they show is
@@ -49,6 +50,7 @@ public:
     SummaryPage* summaryPage() const { return m_summary; }
     FlameGraphPage* flamePage() const { return m_flame; }
     TablesPage* tablesPage() const { return m_tables; }
+    TimelinePage* timelinePage() const { return m_timeline; }
     QTabWidget* pages() const { return m_pages; }
     QPushButton* cancelButton() const { return m_cancel; }
     QProgressBar* progressBar() const { return m_progress; }
@@ -99,6 +101,8 @@ private:
     SummaryPage* m_summary;
     FlameGraphPage* m_flame;
     TablesPage* m_tables;
+    TimelinePage* m_timeline;
+    QSplitter* m_vertical;
     QLabel* m_status;
     QProgressBar* m_progress;
     QPushButton* m_cancel;

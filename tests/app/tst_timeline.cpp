@@ -1,0 +1,185 @@
+// The timeline: min/max decimation as a pure function, the series of each kind of input, and
+// the chart driven as a person would: drag a range on a heaptrack recording and the flame
+// graph shows what happened in it (checked against a count over the raw events of the
+// decompressed recording), click to clear it and the whole returns.
+
+#include "../common/heaptrackfiles.h"
+#include "../common/truthfile.h"
+#include "flamegraphpage.h"
+#include "flamegraphwidget.h"
+#include "heapqueries.h"
+#include "inputloader.h"
+#include "mainwindow.h"
+#include "selectionstate.h"
+#include "timelinepage.h"
+#include "timelinewidget.h"
+
+#include <QComboBox>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QtTest>
+#include <random>
+
+using namespace hs;
+
+namespace {
+
+// Allocation events ('+' lines) placed at the last timestamp ('c' line) before them, with
+// the time in [fromMs, toMs].
+int64_t countAllocations(const QByteArray& text, int64_t fromMs, int64_t toMs)
+{
+    int64_t now = 0, count = 0;
+    for (const QByteArray& line : text.split('\n')) {
+        if (line.startsWith("c "))
+            now = line.mid(2).toLongLong(nullptr, 16);
+        else if (line.startsWith("+ ") && now >= fromMs && now <= toMs)
+            ++count;
+    }
+    return count;
+}
+
+bool chooseCost(FlameGraphPage* page, CostKind kind)
+{
+    QComboBox* box = page->costBox();
+    for (int k = 0; k < box->count(); ++k)
+        if (CostKind(box->itemData(k).toInt()) == kind) {
+            box->setCurrentIndex(k);
+            emit box->activated(k);
+            return true;
+        }
+    return false;
+}
+
+} // namespace
+
+class TestTimeline : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        qputenv("HEAPSCOPE_NO_DIALOGS", "1");
+        qRegisterMetaType<hs::ImportResult>();
+    }
+
+    void decimation_data()
+    {
+        QTest::addColumn<int>("points");
+        QTest::addColumn<int>("columns");
+        QTest::newRow("fewer points than columns") << 50 << 800;
+        QTest::newRow("10k on 800") << 10000 << 800;
+        QTest::newRow("1M on 800") << 1000000 << 800;
+        QTest::newRow("1M on 3") << 1000000 << 3;
+    }
+    void decimation()
+    {
+        QFETCH(int, points);
+        QFETCH(int, columns);
+        TimelineSeries s;
+        std::mt19937 rng(3);
+        double lo = 1e300, hi = -1e300;
+        for (int i = 0; i < points; ++i) {
+            s.timeMs.push_back(i * 0.5);
+            s.value.push_back(double(rng() % 100000));
+            lo = std::min(lo, s.value.back());
+            hi = std::max(hi, s.value.back());
+        }
+        const auto d = decimate(s, 0, s.timeMs.back(), columns);
+        QVERIFY(d.size() <= size_t(4 * (columns + 2)));
+        QVERIFY(d.size() <= size_t(points));
+        // The extremes survive, the ends are the series' ends, time never goes back.
+        double dlo = 1e300, dhi = -1e300;
+        for (size_t i = 0; i < d.size(); ++i) {
+            dlo = std::min(dlo, d[i].value);
+            dhi = std::max(dhi, d[i].value);
+            if (i)
+                QVERIFY(d[i].timeMs >= d[i - 1].timeMs);
+        }
+        QCOMPARE(dlo, lo);
+        QCOMPARE(dhi, hi);
+        QCOMPARE(d.front().timeMs, 0.0);
+        QCOMPARE(d.back().timeMs, s.timeMs.back());
+        QVERIFY(decimate(s, 10, 5, columns).empty());
+    }
+
+    void heaptrackSeries()
+    {
+        const ProfileData d = InputLoader::load(
+            (hstest::heaptrackDir() + "/sqlite3_orders_workload.zst").toStdString(), {});
+        const TimelineData t = TimelineData::of(d, 0);
+        QVERIFY(t.heaptrack);
+        QCOMPARE(t.series.size(), size_t(4));
+        QCOMPARE(t.series[0].timeMs.size(), d.snapshots[0].heap.intervals.size());
+        const QJsonObject truth =
+            hstest::readJson(hstest::heaptrackDir() + "/sqlite3_orders_workload.truth.json");
+        const auto sums = truth["heaptrack_print_flamegraph_sums"].toObject();
+        QCOMPARE(qint64(t.series[2].value.back()), sums["allocations"].toInteger());
+        QCOMPARE(qint64(t.series[3].value.back()), sums["temporary"].toInteger());
+        QCOMPARE(qint64(t.peakValue), sums["peak"].toInteger());
+    }
+
+    void pythonSeries()
+    {
+        // One dump has no timeline; the recorder's samples make one, with snapshot markers.
+        const ProfileData one = InputLoader::load(
+            (hstest::tracemallocDir() + "/json-parse-py38-tb1.pickle").toStdString(), {});
+        QVERIFY(TimelineData::of(one, 0).empty());
+        const ProfileData rec = InputLoader::load(
+            (hstest::dataDir() + "/recorder/seeds/timeline-py311.hsr").toStdString(), {});
+        const TimelineData t = TimelineData::of(rec, 0);
+        QVERIFY(!t.empty());
+        QCOMPARE(t.series[0].timeMs.size(), rec.recordings[0].timeline.samples.size());
+    }
+
+    void dragRange()
+    {
+        const QString path = hstest::heaptrackDir() + "/sqlite3_orders_workload.zst";
+        const QByteArray text = hstest::decompress(hstest::readAll(path));
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy done(&w, &MainWindow::importFinished);
+        w.openFiles({path});
+        QVERIFY(done.wait(60000));
+        w.showPage(MainWindow::Flame);
+        TimelinePage* timeline = w.timelinePage();
+        QVERIFY(QTest::qWaitFor([&] { return timeline->settled() && timeline->chart()->data(); }));
+        FlameGraphPage* flame = w.flamePage();
+        QVERIFY(QTest::qWaitFor([&] { return flame->settled(); }));
+        QVERIFY(chooseCost(flame, CostKind::Allocations));
+        QVERIFY(QTest::qWaitFor([&] { return flame->settled(); }));
+        const int64_t whole = flame->graph()->tree()->total[size_t(flame->graph()->column())][0];
+        QCOMPARE(whole, countAllocations(text, 0, INT64_MAX));
+
+        // Drag over the middle third of the chart.
+        TimelineWidget* chart = timeline->chart();
+        const QRect plot = chart->plotRect();
+        const QPoint a(plot.left() + plot.width() / 3, plot.center().y());
+        const QPoint b(plot.left() + 2 * plot.width() / 3, plot.center().y());
+        QTest::mousePress(chart, Qt::LeftButton, {}, a);
+        QTest::mouseMove(chart, (a + b) / 2);
+        QTest::mouseMove(chart, b);
+        QTest::mouseRelease(chart, Qt::LeftButton, {}, b);
+        QVERIFY(w.state()->hasTimeRange());
+        QVERIFY(timeline->selectionText().contains(QStringLiteral(" to ")));
+        QVERIFY(QTest::qWaitFor([&] { return flame->settled() && flame->graph()->tree(); }));
+        QCOMPARE(w.state()->cost(), CostKind::Allocations);
+        const HeapWindow window = heapWindow(w.state()->data()->snapshots[0].heap,
+                                             w.state()->fromMs(), w.state()->toMs());
+        const int64_t inRange = flame->graph()->tree()->total[size_t(flame->graph()->column())][0];
+        QCOMPARE(inRange, countAllocations(text, window.fromMs, window.toMs));
+        QVERIFY(inRange > 0 && inRange < whole);
+
+        // A click clears the range: the whole again.
+        QTest::mouseClick(chart, Qt::LeftButton, {}, plot.center());
+        QVERIFY(!w.state()->hasTimeRange());
+        QVERIFY(QTest::qWaitFor([&] { return flame->settled(); }));
+        QCOMPARE(flame->graph()->tree()->total[size_t(flame->graph()->column())][0], whole);
+    }
+};
+
+QTEST_MAIN(TestTimeline)
+#include "tst_timeline.moc"
