@@ -27,10 +27,7 @@ QString snapshotText(const SnapshotData& s, size_t index)
 QString snapshotSize(const SnapshotData& s, const RecordingInfo& rec)
 {
     if (!s.heap.empty()) { // a heaptrack recording: its peak heap
-        for (const auto& [key, value] : rec.properties)
-            if (key == "peak_bytes")
-                return formatBytes(std::strtoll(value.c_str(), nullptr, 10));
-        return {};
+        return formatBytes(int64_t(rec.number("peak_bytes")));
     }
     return s.info.totalSize || s.info.totalCount ? formatBytes(int64_t(s.info.totalSize))
                                                  : QString();

@@ -6,7 +6,9 @@
 #include "recordertimeline.h"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -60,6 +62,15 @@ struct RecordingInfo
     // peak_rss_bytes, ...), by name.
     std::vector<std::pair<std::string, std::string>> properties;
     RecorderTimeline timeline; // heapscope's recorder: samples and checkpoints
+
+    // A property as a non-negative integer; 0 when it is missing.
+    uint64_t number(std::string_view key) const
+    {
+        for (const auto& [k, v] : properties)
+            if (k == key)
+                return std::strtoull(v.c_str(), nullptr, 10);
+        return 0;
+    }
 };
 
 struct SnapshotInfo

@@ -35,15 +35,6 @@ Figures figuresOf(const ReportSource& s, const HeapReport::Request& r)
             heapTopLists(heap, window, r.limit == 0 ? SIZE_MAX : r.limit)};
 }
 
-uint64_t property(const RecordingInfo& rec, const char* key)
-{
-    for (const auto& [k, v] : rec.properties) {
-        if (k == key)
-            return std::strtoull(v.c_str(), nullptr, 10);
-    }
-    return 0;
-}
-
 std::string text(const ProfileData& data, uint32_t string)
 {
     return string < data.strings.size() ? data.strings[string] : std::string();
@@ -171,32 +162,32 @@ std::string HeapReport::json(const ReportSource& source, const Request& request)
     }
     // The whole recording's figures are the importer's; a window's come from the timeline.
     w.key("allocations");
-    w.value(whole ? property(f.rec, "allocations") : f.totals.allocations);
+    w.value(whole ? f.rec.number("allocations") : f.totals.allocations);
     w.key("temporary");
-    w.value(whole ? property(f.rec, "temporary") : f.totals.temporary);
+    w.value(whole ? f.rec.number("temporary") : f.totals.temporary);
     w.key("peak_bytes");
-    w.value(whole ? property(f.rec, "peak_bytes") : f.totals.peakBytes);
+    w.value(whole ? f.rec.number("peak_bytes") : f.totals.peakBytes);
     w.key("peak_time_ms");
-    w.value(whole ? static_cast<int64_t>(property(f.rec, "peak_time_ms")) : f.totals.peakTimeMs);
+    w.value(whole ? static_cast<int64_t>(f.rec.number("peak_time_ms")) : f.totals.peakTimeMs);
     if (whole) {
         w.key("leaked_bytes");
-        w.value(property(f.rec, "leaked_bytes"));
+        w.value(f.rec.number("leaked_bytes"));
         w.key("suppressed_bytes");
-        w.value(property(f.rec, "suppressed_bytes"));
+        w.value(f.rec.number("suppressed_bytes"));
     } else {
         w.key("delta_bytes");
         w.value(f.totals.deltaBytes);
     }
     w.key("allocated_bytes");
-    w.value(whole ? property(f.rec, "allocated_bytes") : f.totals.allocatedBytes);
+    w.value(whole ? f.rec.number("allocated_bytes") : f.totals.allocatedBytes);
     w.key("peak_rss_bytes");
-    w.value(whole ? property(f.rec, "peak_rss_bytes") : f.totals.peakRssBytes);
+    w.value(whole ? f.rec.number("peak_rss_bytes") : f.totals.peakRssBytes);
     w.key("runtime_ms");
-    w.value(property(f.rec, "runtime_ms"));
+    w.value(f.rec.number("runtime_ms"));
     w.key("debuggee");
     w.value(f.rec.commandLine);
     w.key("complete");
-    w.value(property(f.rec, "complete") == 1);
+    w.value(f.rec.number("complete") == 1);
     w.endObject();
     w.key("top");
     w.beginObject();
@@ -240,14 +231,14 @@ std::string HeapReport::text(const ReportSource& source, const Request& request)
             appendSite(out, f, s);
         }
     }
-    const uint64_t runtime = property(f.rec, "runtime_ms");
+    const uint64_t runtime = f.rec.number("runtime_ms");
     // Rates are per second of the recording, or of the window.
     const uint64_t span = whole ? runtime
                                 : (f.window.endInterval > f.window.firstInterval
                                        ? static_cast<uint64_t>(f.window.toMs - f.window.fromMs + 1)
                                        : 0);
-    const uint64_t calls = whole ? property(f.rec, "allocations") : f.totals.allocations;
-    const uint64_t temporary = whole ? property(f.rec, "temporary") : f.totals.temporary;
+    const uint64_t calls = whole ? f.rec.number("allocations") : f.totals.allocations;
+    const uint64_t temporary = whole ? f.rec.number("temporary") : f.totals.temporary;
     const double perSecond = span ? 1000. / static_cast<double>(span) : 1.;
     char line[256];
     std::snprintf(line, sizeof line,
@@ -257,17 +248,16 @@ std::string HeapReport::text(const ReportSource& source, const Request& request)
                   static_cast<int64_t>(static_cast<double>(calls) * perSecond), temporary,
                   static_cast<int64_t>(static_cast<double>(temporary) * perSecond));
     out += line;
-    const auto peak =
-        static_cast<int64_t>(whole ? property(f.rec, "peak_bytes") : f.totals.peakBytes);
+    const auto peak = static_cast<int64_t>(whole ? f.rec.number("peak_bytes") : f.totals.peakBytes);
     out += "peak heap memory consumption: " + formatBytes(peak) + "\n";
     out += "peak RSS (including heaptrack overhead): " +
-           formatBytes(static_cast<int64_t>(whole ? property(f.rec, "peak_rss_bytes")
+           formatBytes(static_cast<int64_t>(whole ? f.rec.number("peak_rss_bytes")
                                                   : f.totals.peakRssBytes)) +
            "\n";
     if (whole) {
         out += "total memory leaked: " +
-               formatBytes(static_cast<int64_t>(property(f.rec, "leaked_bytes"))) + "\n";
-        if (const uint64_t suppressed = property(f.rec, "suppressed_bytes"))
+               formatBytes(static_cast<int64_t>(f.rec.number("leaked_bytes"))) + "\n";
+        if (const uint64_t suppressed = f.rec.number("suppressed_bytes"))
             out += "suppressed leaks: " + formatBytes(static_cast<int64_t>(suppressed)) + "\n";
     } else {
         out += "memory consumption delta: " + formatBytes(f.totals.deltaBytes) + "\n";

@@ -10,14 +10,6 @@ namespace hs {
 
 namespace {
 
-uint64_t property(const RecordingInfo& rec, const char* key)
-{
-    for (const auto& [k, v] : rec.properties)
-        if (k == key)
-            return std::strtoull(v.c_str(), nullptr, 10);
-    return 0;
-}
-
 QString text(const ProfileData& data, uint32_t s)
 {
     return s < data.strings.size() ? QString::fromStdString(data.strings[s]) : QString();
@@ -42,13 +34,12 @@ void heapFigures(SummaryContent& c, const ProfileData& data, const SnapshotData&
     const HeapTotals t = heapTotals(heap, window);
     const bool whole = window.whole;
     // The whole recording's figures are the ones heaptrack computed while reading the file.
-    const uint64_t calls = whole ? property(rec, "allocations") : t.allocations;
-    const uint64_t temporary = whole ? property(rec, "temporary") : t.temporary;
-    const int64_t peak = int64_t(whole ? property(rec, "peak_bytes") : t.peakBytes);
-    const int64_t peakTime = whole ? int64_t(property(rec, "peak_time_ms")) : t.peakTimeMs;
-    const int64_t rss = int64_t(whole ? property(rec, "peak_rss_bytes") : t.peakRssBytes);
-    const int64_t runtime =
-        whole ? int64_t(property(rec, "runtime_ms")) : window.toMs - window.fromMs;
+    const uint64_t calls = whole ? rec.number("allocations") : t.allocations;
+    const uint64_t temporary = whole ? rec.number("temporary") : t.temporary;
+    const int64_t peak = int64_t(whole ? rec.number("peak_bytes") : t.peakBytes);
+    const int64_t peakTime = whole ? int64_t(rec.number("peak_time_ms")) : t.peakTimeMs;
+    const int64_t rss = int64_t(whole ? rec.number("peak_rss_bytes") : t.peakRssBytes);
+    const int64_t runtime = whole ? int64_t(rec.number("runtime_ms")) : window.toMs - window.fromMs;
     const auto add = [&](const char* key, const QString& title, const QString& value,
                          const QString& exact) {
         c.figures.push_back({QString::fromLatin1(key), title, value, exact});
@@ -69,8 +60,8 @@ void heapFigures(SummaryContent& c, const ProfileData& data, const SnapshotData&
     add("peak_rss", QStringLiteral("Peak RSS (including heaptrack's overhead)"), formatBytes(rss),
         bytesExact(rss));
     if (whole) {
-        const int64_t leaked = int64_t(property(rec, "leaked_bytes"));
-        const int64_t suppressed = int64_t(property(rec, "suppressed_bytes"));
+        const int64_t leaked = int64_t(rec.number("leaked_bytes"));
+        const int64_t suppressed = int64_t(rec.number("suppressed_bytes"));
         add("leaked", QStringLiteral("Memory leaked"), formatBytes(leaked), bytesExact(leaked));
         add("suppressed", QStringLiteral("Suppressed leaks"), formatBytes(suppressed),
             bytesExact(suppressed));
@@ -79,8 +70,8 @@ void heapFigures(SummaryContent& c, const ProfileData& data, const SnapshotData&
             bytesExact(t.deltaBytes));
     }
     add("allocated", QStringLiteral("Bytes allocated in total"),
-        formatBytes(int64_t(whole ? property(rec, "allocated_bytes") : t.allocatedBytes)),
-        bytesExact(int64_t(whole ? property(rec, "allocated_bytes") : t.allocatedBytes)));
+        formatBytes(int64_t(whole ? rec.number("allocated_bytes") : t.allocatedBytes)),
+        bytesExact(int64_t(whole ? rec.number("allocated_bytes") : t.allocatedBytes)));
 
     const HeapTopLists top = heapTopLists(heap, window, limit);
     const auto list = [&](const QString& title, const QString& column,

@@ -9,14 +9,6 @@ namespace hs {
 
 namespace {
 
-uint64_t property(const RecordingInfo& rec, const char* key)
-{
-    for (const auto& [k, v] : rec.properties)
-        if (k == key)
-            return std::strtoull(v.c_str(), nullptr, 10);
-    return 0;
-}
-
 void heaptrackSeries(TimelineData& t, const SnapshotData& snap, const RecordingInfo& rec)
 {
     t.heaptrack = true;
@@ -43,9 +35,9 @@ void heaptrackSeries(TimelineData& t, const SnapshotData& snap, const RecordingI
         temporary.value.push_back(double(temp));
     }
     t.series = {std::move(consumed), std::move(rss), std::move(calls), std::move(temporary)};
-    if (const uint64_t peak = property(rec, "peak_bytes")) {
+    if (const uint64_t peak = rec.number("peak_bytes")) {
         t.peakValue = double(peak);
-        t.peakTimeMs = double(property(rec, "peak_time_ms"));
+        t.peakTimeMs = double(rec.number("peak_time_ms"));
     }
 }
 
