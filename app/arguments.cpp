@@ -66,4 +66,23 @@ size_t Arguments::number(const std::string& name, size_t fallback) const
     return v;
 }
 
+std::optional<std::pair<int64_t, int64_t>> Arguments::timeRange() const
+{
+    if (!has("--time-range"))
+        return std::nullopt;
+    const std::string v = value("--time-range");
+    const size_t colon = v.find(':');
+    const auto parse = [](const std::string& s, int64_t& out) {
+        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 15)
+            return false;
+        out = std::stoll(s);
+        return true;
+    };
+    int64_t from = 0, to = 0;
+    if (colon == std::string::npos || !parse(v.substr(0, colon), from) ||
+        !parse(v.substr(colon + 1), to) || from > to)
+        throw Arguments::UsageError{"--time-range takes FROM:TO in milliseconds, FROM <= TO"};
+    return std::make_pair(from, to);
+}
+
 } // namespace hs

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -24,6 +26,8 @@ public:
     std::string value(const std::string& name, const std::string& fallback = {}) const;
     // A non-negative integer option; UsageError when it is not one.
     size_t number(const std::string& name, size_t fallback) const;
+    // --time-range FROM:TO in whole milliseconds, FROM <= TO; nothing when not given.
+    std::optional<std::pair<int64_t, int64_t>> timeRange() const;
     const std::vector<std::string>& positional() const { return m_positional; }
 
 private:

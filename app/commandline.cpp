@@ -36,25 +36,6 @@ std::string readSuppressions(const std::string& path)
     return *text;
 }
 
-std::optional<std::pair<int64_t, int64_t>> timeRange(const Arguments& a)
-{
-    if (!a.has("--time-range"))
-        return std::nullopt;
-    const std::string v = a.value("--time-range");
-    const size_t colon = v.find(':');
-    const auto parse = [](const std::string& s, int64_t& out) {
-        if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 15)
-            return false;
-        out = std::stoll(s);
-        return true;
-    };
-    int64_t from = 0, to = 0;
-    if (colon == std::string::npos || !parse(v.substr(0, colon), from) ||
-        !parse(v.substr(colon + 1), to) || from > to)
-        throw Arguments::UsageError{"--time-range takes FROM:TO in milliseconds, FROM <= TO"};
-    return std::make_pair(from, to);
-}
-
 InputLoader::Options loaderOptions(const Arguments& a)
 {
     InputLoader::Options o;
@@ -158,14 +139,17 @@ Subcommands (headless, no display needed):
         With --objects: growth of gc-tracked objects per type between two object graphs
         (objgraph's show_growth).
 
-  export INPUT [--view flamegraph|top-down|bottom-up|top-sites] [--cost C] [--snapshot N]
-        [--bottom-up] [--collapse-recursion] [--width W] [--height H] [--scale S]
-        [--by lineno|filename|traceback] -o FILE
+  export INPUT [--view flamegraph|timeline|top-down|bottom-up|top-sites] [--cost C]
+        [--snapshot N] [--bottom-up] [--collapse-recursion] [--width W] [--height H]
+        [--scale S] [--by lineno|filename|traceback] [--time-range FROM:TO] -o FILE
         The window's views without a display: the flame graph as FILE.svg, .png or .pdf
         (W pixels wide, default 1600; as tall as the graph, or H pixels; PNG at S pixels per
         pixel), the tables as FILE.csv. Costs: size, count (Python snapshots); allocations,
         temporary, peak, leaked, allocated (heaptrack). Default: the last snapshot with
-        allocations, its first cost.
+        allocations, its first cost. --time-range (heaptrack): only what happened then.
+        --view timeline [--show memory|counts|sites|sites-stacked] [--zoom]: the chart as
+        .svg, .png or .pdf (W x H, default 1200 x 360) with the range marked and its deltas
+        (--zoom: only the range), or every point of its series as .csv.
 
 Object graphs (files written by heapscope's Python recorder, resources/recorder):
   objects INPUT [--by type] [--sort count|size|retained] [--limit N] [--all] [--json]
@@ -305,7 +289,7 @@ int CommandLine::runStats(const std::vector<std::string>& args)
         throw Arguments::UsageError{"stats needs exactly one input file"};
     const std::string& path = a.positional().front();
     const StatisticsReport::Request request = reportRequest(a);
-    const auto range = timeRange(a);
+    const auto range = a.timeRange();
     if (a.has("--suppressions") && InputLoader::detectFile(path) == InputFormat::Heapscope)
         throw Arguments::UsageError{"--suppressions applies when a heaptrack recording is read; "
                                     "import it again with --suppressions"};

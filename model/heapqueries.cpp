@@ -207,4 +207,37 @@ std::vector<HeapChartPoint> heapChart(const HeapProfile& heap, size_t maxPoints)
     return points;
 }
 
+HeapSiteSeries heapSiteSeries(const HeapProfile& heap, const std::vector<uint32_t>& locations)
+{
+    HeapSiteSeries out;
+    const size_t width = std::max<size_t>(heap.bucketWidth, 1);
+    const size_t buckets = (heap.intervals.size() + width - 1) / width;
+    for (size_t b = 0; b < buckets; ++b)
+        out.timeMs.push_back(
+            heap.intervals[std::min((b + 1) * width, heap.intervals.size()) - 1].timeMs);
+    out.bytes.assign(locations.size(), std::vector<int64_t>(buckets, 0));
+    // Which requested location (its slot) each stack's costs go to.
+    std::vector<uint32_t> slotOfLocation(heap.locations.size(), UINT32_MAX);
+    for (size_t k = 0; k < locations.size(); ++k)
+        if (locations[k] < slotOfLocation.size())
+            slotOfLocation[locations[k]] = static_cast<uint32_t>(k);
+    std::vector<uint32_t> slotOfStack;
+    for (const HeapCost& c : heap.costs) {
+        if (c.location >= slotOfLocation.size() || slotOfLocation[c.location] == UINT32_MAX)
+            continue;
+        if (c.stack >= slotOfStack.size())
+            slotOfStack.resize(c.stack + 1, UINT32_MAX);
+        slotOfStack[c.stack] = slotOfLocation[c.location];
+    }
+    for (const HeapBucketCost& b : heap.bucketCosts)
+        if (b.bucket < buckets && b.stack < slotOfStack.size() &&
+            slotOfStack[b.stack] != UINT32_MAX)
+            out.bytes[slotOfStack[b.stack]][b.bucket] +=
+                static_cast<int64_t>(b.allocatedBytes) - static_cast<int64_t>(b.freedBytes);
+    for (auto& series : out.bytes)
+        for (size_t b = 1; b < series.size(); ++b)
+            series[b] += series[b - 1];
+    return out;
+}
+
 } // namespace hs

@@ -74,4 +74,14 @@ struct HeapChartPoint
 };
 std::vector<HeapChartPoint> heapChart(const HeapProfile& heap, size_t maxPoints);
 
+// The live bytes of some merged locations over the recording, at the end of every time bucket:
+// what their stacks allocated less what was freed of it, from the start. Exact at bucket
+// resolution; the sum over every location is the heap in use at each bucket's end.
+struct HeapSiteSeries
+{
+    std::vector<int64_t> timeMs;             // the last timestamp of each bucket
+    std::vector<std::vector<int64_t>> bytes; // by requested location, then bucket
+};
+HeapSiteSeries heapSiteSeries(const HeapProfile& heap, const std::vector<uint32_t>& locations);
+
 } // namespace hs

@@ -68,15 +68,21 @@ private slots:
     {
         QTest::addColumn<int>("points");
         QTest::addColumn<int>("columns");
-        QTest::newRow("fewer points than columns") << 50 << 800;
-        QTest::newRow("10k on 800") << 10000 << 800;
-        QTest::newRow("1M on 800") << 1000000 << 800;
-        QTest::newRow("1M on 3") << 1000000 << 3;
+        QTest::addColumn<bool>("levels"); // read through the block pyramid
+        for (const bool levels : {false, true}) {
+            const char* how = levels ? "blocks" : "points";
+            QTest::addRow("fewer points than columns, %s", how) << 50 << 800 << levels;
+            QTest::addRow("10k on 800, %s", how) << 10000 << 800 << levels;
+            QTest::addRow("1M on 800, %s", how) << 1000000 << 800 << levels;
+            QTest::addRow("1M on 3, %s", how) << 1000000 << 3 << levels;
+            QTest::addRow("1M on 1919, %s", how) << 1000000 << 1919 << levels;
+        }
     }
     void decimation()
     {
         QFETCH(int, points);
         QFETCH(int, columns);
+        QFETCH(bool, levels);
         TimelineSeries s;
         std::mt19937 rng(3);
         double lo = 1e300, hi = -1e300;
@@ -86,7 +92,30 @@ private slots:
             lo = std::min(lo, s.value.back());
             hi = std::max(hi, s.value.back());
         }
+        if (levels)
+            s.finish();
         const auto d = decimate(s, 0, s.timeMs.back(), columns);
+        // Every point drawn is a point of the series.
+        for (const DecimatedPoint& p : d)
+            QCOMPARE(s.value[size_t(p.timeMs * 2)], p.value);
+        // A part of the series: its extremes survive too, read in blocks or not.
+        const double from = s.timeMs.back() * 0.3 + 0.25, to = s.timeMs.back() * 0.7;
+        double plo = 1e300, phi = -1e300;
+        for (size_t i = 0; i < s.timeMs.size(); ++i)
+            if (s.timeMs[i] >= from && s.timeMs[i] <= to) {
+                plo = std::min(plo, s.value[i]);
+                phi = std::max(phi, s.value[i]);
+            }
+        double dplo = 1e300, dphi = -1e300;
+        for (const DecimatedPoint& p : decimate(s, from, to, columns))
+            if (p.timeMs >= from && p.timeMs <= to) {
+                dplo = std::min(dplo, p.value);
+                dphi = std::max(dphi, p.value);
+            }
+        if (phi >= plo) {
+            QCOMPARE(dplo, plo);
+            QCOMPARE(dphi, phi);
+        }
         QVERIFY(d.size() <= size_t(4 * (columns + 2)));
         QVERIFY(d.size() <= size_t(points));
         // The extremes survive, the ends are the series' ends, time never goes back.
@@ -110,14 +139,44 @@ private slots:
             (hstest::heaptrackDir() + "/sqlite3_orders_workload.zst").toStdString(), {});
         const TimelineData t = TimelineData::of(d, 0);
         QVERIFY(t.heaptrack);
-        QCOMPARE(t.series.size(), size_t(4));
         QCOMPARE(t.series[0].timeMs.size(), d.snapshots[0].heap.intervals.size());
+        QCOMPARE(t.series[0].group, SeriesGroup::Memory);
+        QCOMPARE(t.series[2].group, SeriesGroup::Counts);
         const QJsonObject truth =
             hstest::readJson(hstest::heaptrackDir() + "/sqlite3_orders_workload.truth.json");
         const auto sums = truth["heaptrack_print_flamegraph_sums"].toObject();
         QCOMPARE(qint64(t.series[2].value.back()), sums["allocations"].toInteger());
         QCOMPARE(qint64(t.series[3].value.back()), sums["temporary"].toInteger());
         QCOMPARE(qint64(t.peakValue), sums["peak"].toInteger());
+        // The top sites, heaptrack_print's peak list in its order: each line and stacked band
+        // ends with what stayed alive there, the stack with all of them.
+        const auto top = truth["top5_by_peak"].toArray();
+        std::vector<const TimelineSeries*> lines, stacked;
+        for (const TimelineSeries& s : t.series) {
+            if (s.group == SeriesGroup::Sites)
+                lines.push_back(&s);
+            if (s.group == SeriesGroup::SitesStacked)
+                stacked.push_back(&s);
+        }
+        QCOMPARE(lines.size(), size_t(std::min<qsizetype>(5, top.size())));
+        QCOMPARE(stacked.size(), lines.size());
+        const HeapProfile& heap = d.snapshots[0].heap;
+        const HeapTopLists lists = heapTopLists(heap, heapWindow(heap), 5);
+        double sum = 0;
+        for (size_t k = 0; k < lines.size(); ++k) {
+            int64_t alive = 0;
+            for (const HeapCost& c : heap.costs)
+                if (c.location == lists.peak[k].location)
+                    alive += int64_t(c.leakedBytes + c.suppressedBytes);
+            QCOMPARE(int64_t(lines[k]->value.back()), alive);
+            sum += lines[k]->value.back();
+            QCOMPARE(stacked[k]->value.back(), sum);
+            const size_t last = stacked[k]->value.size() - 1;
+            QCOMPARE(stacked[k]->own(last, t.series), lines[k]->value.back());
+            QVERIFY2(top[qsizetype(k)].toObject()["function"].toString().startsWith(
+                         lines[k]->name.left(12)),
+                     qPrintable(lines[k]->name));
+        }
     }
 
     void pythonSeries()

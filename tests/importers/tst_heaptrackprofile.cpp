@@ -365,6 +365,36 @@ void TestHeaptrackProfile::timeline()
     }
     QCOMPARE(int64_t(calls), imp.property("allocations"));
     QCOMPARE(int64_t(bytes), imp.property("allocated_bytes"));
+
+    // Every location's live bytes over time: together they are the heap at each bucket's end
+    // (the intervals' own running figure), and each ends with what stayed alive there.
+    std::vector<uint32_t> all(heap.locations.size());
+    for (size_t k = 0; k < all.size(); ++k)
+        all[k] = uint32_t(k);
+    const HeapSiteSeries sites = heapSiteSeries(heap, all);
+    const size_t width = std::max<size_t>(heap.bucketWidth, 1);
+    QCOMPARE(sites.timeMs.size(), (heap.intervals.size() + width - 1) / width);
+    for (size_t b = 0; b < sites.timeMs.size(); ++b) {
+        const HeapInterval& in =
+            heap.intervals[std::min((b + 1) * width, heap.intervals.size()) - 1];
+        QCOMPARE(sites.timeMs[b], in.timeMs);
+        int64_t sum = 0;
+        for (const auto& series : sites.bytes)
+            sum += series[b];
+        QCOMPARE(sum, int64_t(in.heapStart + in.allocatedBytes - in.freedBytes));
+    }
+    std::vector<int64_t> alive(heap.locations.size(), 0);
+    for (const HeapCost& c : heap.costs)
+        alive[c.location] += int64_t(c.leakedBytes + c.suppressedBytes);
+    for (size_t k = 0; k < all.size() && !sites.timeMs.empty(); ++k)
+        QCOMPARE(sites.bytes[k].back(), alive[k]);
+    // Asking for some locations gives just theirs, in the order asked.
+    if (all.size() >= 2) {
+        const HeapSiteSeries two = heapSiteSeries(heap, {all.back(), all.front()});
+        QCOMPARE(two.bytes.size(), size_t(2));
+        QCOMPARE(two.bytes[0], sites.bytes.back());
+        QCOMPARE(two.bytes[1], sites.bytes.front());
+    }
 }
 
 void TestHeaptrackProfile::timeWindows_data()

@@ -10,6 +10,7 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -17,14 +18,6 @@
 namespace hs {
 
 namespace {
-
-// The value of a series at a time: its last point at or before it.
-double valueAt(const TimelineSeries& s, double ms)
-{
-    auto it = std::upper_bound(s.timeMs.begin(), s.timeMs.end(), ms);
-    return it == s.timeMs.begin() ? (s.value.empty() ? 0 : s.value.front())
-                                  : s.value[size_t(it - s.timeMs.begin()) - 1];
-}
 
 QString timeText(double ms)
 {
@@ -38,8 +31,8 @@ TimelinePage::TimelinePage(SelectionState* state, QWidget* parent)
     : QWidget(parent), m_state(state), m_chart(new TimelineWidget(this)), m_job(new LatestJob(this))
 {
     m_show = new QComboBox(this);
-    m_show->addItem(tr("Memory"), false);
-    m_show->addItem(tr("Allocations and counts"), true);
+    m_show->addItem(tr("Memory"), int(SeriesGroup::Memory));
+    m_show->addItem(tr("Allocations and counts"), int(SeriesGroup::Counts));
     m_show->setToolTip(tr("What the timeline draws"));
     m_show->setStatusTip(m_show->toolTip());
     const auto tool = [this](const QString& text, const QString& tip, QStyle::StandardPixmap icon) {
@@ -74,8 +67,10 @@ TimelinePage::TimelinePage(SelectionState* state, QWidget* parent)
     layout->addLayout(bar);
     layout->addWidget(m_chart, 1);
 
-    connect(m_show, &QComboBox::currentIndexChanged, this,
-            [this] { m_chart->setShowCounts(m_show->currentData().toBool()); });
+    connect(m_show, &QComboBox::currentIndexChanged, this, [this] {
+        m_chart->setGroup(SeriesGroup(m_show->currentData().toInt()));
+        describe();
+    });
     connect(m_zoomIn, &QAction::triggered, this, [this] {
         if (!m_chart->hasSelection())
             return;
@@ -140,11 +135,28 @@ void TimelinePage::refresh()
             m_data = std::move(t);
             m_zooms.clear();
             m_chart->setData(m_data);
+            offerGroups();
             // A range already chosen (another page's snapshot of this recording) stays.
             if (m_state->hasTimeRange())
                 m_chart->setSelection(double(m_state->fromMs()), double(m_state->toMs()));
             describe();
         });
+}
+
+void TimelinePage::offerGroups()
+{
+    // Top sites only where there are some (heaptrack); the choice stays when it still exists.
+    const int chosen = m_show->currentData().toInt();
+    const QSignalBlocker block(m_show);
+    while (m_show->count() > 2)
+        m_show->removeItem(2);
+    if (m_data && m_data->has(SeriesGroup::Sites)) {
+        m_show->addItem(tr("Top sites"), int(SeriesGroup::Sites));
+        m_show->addItem(tr("Top sites, stacked"), int(SeriesGroup::SitesStacked));
+    }
+    const int index = m_show->findData(chosen);
+    m_show->setCurrentIndex(index < 0 ? 0 : index);
+    m_chart->setGroup(SeriesGroup(m_show->currentData().toInt()));
 }
 
 void TimelinePage::onRange(double fromMs, double toMs)
@@ -174,11 +186,7 @@ void TimelinePage::describe()
     }
     const double from = m_chart->selectionFrom(), to = m_chart->selectionTo();
     QStringList parts{tr("%1 to %2 (%3)").arg(timeText(from), timeText(to), timeText(to - from))};
-    for (const TimelineSeries& s : m_data->series) {
-        const int64_t delta = int64_t(valueAt(s, to) - valueAt(s, from));
-        parts << QStringLiteral("%1 %2%3").arg(s.name, delta >= 0 ? QStringLiteral("+") : QString(),
-                                               s.bytes ? formatBytes(delta) : formatCount(delta));
-    }
+    parts << rangeDeltas(*m_data, m_chart->group(), from, to);
     for (const TimelineMarker& m : m_data->markers) {
         if (m.timeMs <= from)
             m_pair.first = m.snapshot;

@@ -16,9 +16,9 @@ class LatestJob;
 class SelectionState;
 class TimelineWidget;
 
-// The timeline above the pages: the chart, what it shows (memory or counts), zoom into the
-// selection, back out, reset, and a line with the selected range and its deltas. A range on
-// a heaptrack recording goes into the shared selection, so every page shows that window; on a
+// The timeline above the pages: the chart, what it shows (memory, counts or top sites), zoom into
+// the selection, back out, reset, and a line with the selected range and its deltas. A range on a
+// heaptrack recording goes into the shared selection, so every page shows that window; on a
 // recorder file it names the snapshots just before and after it.
 class TimelinePage : public QWidget
 {
@@ -39,6 +39,7 @@ signals:
 
 private:
     void refresh();
+    void offerGroups();
     void onRange(double fromMs, double toMs);
     void onCleared();
     void describe();

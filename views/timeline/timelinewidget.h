@@ -1,6 +1,6 @@
 #pragma once
 
-#include "timelineseries.h"
+#include "timelinepainter.h"
 
 #include <QWidget>
 #include <memory>
@@ -18,16 +18,18 @@ public:
     explicit TimelineWidget(QWidget* parent = nullptr);
 
     void setData(std::shared_ptr<const TimelineData> data);
-    void setShowCounts(bool counts); // the count series instead of the byte series
+    void setGroup(SeriesGroup group); // which series to draw
+    SeriesGroup group() const { return m_view.group; }
     void setView(double fromMs, double toMs);
     void resetView();
     void setSelection(double fromMs, double toMs); // toMs < fromMs: none
     const TimelineData* data() const { return m_data.get(); }
-    double viewFrom() const { return m_from; }
-    double viewTo() const { return m_to; }
-    bool hasSelection() const { return m_selTo > m_selFrom; }
-    double selectionFrom() const { return m_selFrom; }
-    double selectionTo() const { return m_selTo; }
+    const TimelineView& view() const { return m_view; }
+    double viewFrom() const { return m_view.fromMs; }
+    double viewTo() const { return m_view.toMs; }
+    bool hasSelection() const { return m_view.hasSelection(); }
+    double selectionFrom() const { return m_view.selFrom; }
+    double selectionTo() const { return m_view.selTo; }
 
     // Where a time is drawn, and the time at an x (for tests and the page).
     int xOf(double ms) const;
@@ -52,14 +54,9 @@ protected:
     bool event(QEvent* event) override;
 
 private:
-    bool shown(const TimelineSeries& s) const { return s.bytes != m_counts; }
-    double maxValue() const;
-
     std::shared_ptr<const TimelineData> m_data;
-    bool m_counts = false;
-    double m_from = 0, m_to = 1;
-    double m_selFrom = 0, m_selTo = -1;
-    int m_pressX = -1, m_dragX = -1;
+    TimelineView m_view;
+    int m_pressX = -1;
 };
 
 } // namespace hs
