@@ -119,6 +119,7 @@ bench: build
 	$(BUILD)/bin/bench_heaptrack
 	$(BUILD)/bin/bench_graph --python $(BENCH_PYTHON)
 	$(BUILD)/bin/bench_flamegraph
+	$(BUILD)/bin/bench_timeline
 
 format:
 	$(call ensure_packages,clang-format)
