@@ -63,15 +63,32 @@ inline bool unpackNarrow(std::string_view blob, size_t n, bool narrowAllowed,
     if (n == 0)
         return blob.empty();
     const size_t width = blob.size() / n;
-    if (blob.size() % n != 0 || (width != 8 && !(narrowAllowed && (width == 1 || width == 2 ||
-                                                                    width == 4))))
+    if (blob.size() % n != 0 ||
+        (width != 8 && !(narrowAllowed && (width == 1 || width == 2 || width == 4))))
         return false;
     const size_t at = out.size();
     out.resize(at + n);
-    for (size_t k = 0; k < n; ++k) {
-        uint64_t v = 0;
-        std::memcpy(&v, blob.data() + k * width, width);
-        out[at + k] = v;
+    // One loop per width: a memcpy of a run-time size per value would be a call per value.
+    const auto widen = [&]<typename T>(T) {
+        for (size_t k = 0; k < n; ++k) {
+            T v;
+            std::memcpy(&v, blob.data() + k * sizeof(T), sizeof(T));
+            out[at + k] = v;
+        }
+    };
+    switch (width) {
+    case 1:
+        widen(uint8_t());
+        break;
+    case 2:
+        widen(uint16_t());
+        break;
+    case 4:
+        widen(uint32_t());
+        break;
+    default:
+        widen(uint64_t());
+        break;
     }
     return true;
 }

@@ -2,6 +2,7 @@
 
 #include "flathashmap.h"
 #include "seededhash.h"
+#include "stackmerge.h"
 
 #include <algorithm>
 
@@ -59,6 +60,17 @@ bool costIsBytes(CostKind kind)
            kind == CostKind::Allocated || kind == CostKind::Delta;
 }
 
+int64_t CallTree::selfCost(size_t column, uint32_t node) const
+{
+    const HugeVector<int64_t>& t = total[column];
+    if (bottomUp && node != 0) // only an allocating frame (the top level) has a cost of its own
+        return parent[node] == 0 ? t[node] : 0;
+    int64_t self = t[node];
+    for (uint32_t k = childStart[node]; k < childStart[node + 1]; ++k)
+        self -= t[children[k]];
+    return self;
+}
+
 int CallTree::column(CostKind kind) const
 {
     const auto it = std::find(kinds.begin(), kinds.end(), kind);
@@ -102,22 +114,29 @@ struct StackCosts
     }
 };
 
-StackCosts stackCosts(const ProfileData& data, uint32_t snapshot,
-                      const std::vector<CostKind>& kinds, const CallTreeOptions& options)
+// Calls fn(stack, values) for each cost entry of the snapshot, values[c] being column c's.
+template <typename Fn>
+void visitCosts(const ProfileData& data, uint32_t snapshot, const std::vector<CostKind>& kinds,
+                const CallTreeOptions& options, Fn&& fn)
 {
-    StackCosts c(data.stacks.size(), kinds.size());
     const auto col = [&](CostKind k) {
-        return static_cast<int>(std::find(kinds.begin(), kinds.end(), k) - kinds.begin());
+        return static_cast<size_t>(std::find(kinds.begin(), kinds.end(), k) - kinds.begin());
+    };
+    int64_t v[8] = {};
+    const auto put = [&](CostKind k, int64_t value) {
+        if (const size_t c = col(k); c < kinds.size())
+            v[c] = value;
     };
     const SnapshotData& s = data.snapshots[snapshot];
     if (s.heap.empty()) {
         for (const StackCost& cost : s.costs) {
             if (cost.stack >= data.stacks.size())
                 continue;
-            *c.row(cost.stack, col(CostKind::Size)) += static_cast<int64_t>(cost.size);
-            *c.row(cost.stack, col(CostKind::Count)) += static_cast<int64_t>(cost.count);
+            put(CostKind::Size, static_cast<int64_t>(cost.size));
+            put(CostKind::Count, static_cast<int64_t>(cost.count));
+            fn(cost.stack, v);
         }
-        return c;
+        return;
     }
     if (options.windowed) {
         const HeapWindow w = heapWindow(s.heap, options.fromMs, options.toMs);
@@ -125,23 +144,35 @@ StackCosts stackCosts(const ProfileData& data, uint32_t snapshot,
             if (b.bucket < w.firstBucket || b.bucket >= w.endBucket ||
                 b.stack >= data.stacks.size())
                 continue;
-            *c.row(b.stack, col(CostKind::Allocations)) += static_cast<int64_t>(b.allocations);
-            *c.row(b.stack, col(CostKind::Temporary)) += static_cast<int64_t>(b.temporary);
-            *c.row(b.stack, col(CostKind::Allocated)) += static_cast<int64_t>(b.allocatedBytes);
-            *c.row(b.stack, col(CostKind::Delta)) +=
-                static_cast<int64_t>(b.allocatedBytes) - static_cast<int64_t>(b.freedBytes);
+            put(CostKind::Allocations, static_cast<int64_t>(b.allocations));
+            put(CostKind::Temporary, static_cast<int64_t>(b.temporary));
+            put(CostKind::Allocated, static_cast<int64_t>(b.allocatedBytes));
+            put(CostKind::Delta,
+                static_cast<int64_t>(b.allocatedBytes) - static_cast<int64_t>(b.freedBytes));
+            fn(b.stack, v);
         }
-        return c;
+        return;
     }
     for (const HeapCost& h : s.heap.costs) {
         if (h.stack >= data.stacks.size())
             continue;
-        *c.row(h.stack, col(CostKind::Peak)) += static_cast<int64_t>(h.peakBytes);
-        *c.row(h.stack, col(CostKind::Leaked)) += static_cast<int64_t>(h.leakedBytes);
-        *c.row(h.stack, col(CostKind::Allocations)) += static_cast<int64_t>(h.allocations);
-        *c.row(h.stack, col(CostKind::Temporary)) += static_cast<int64_t>(h.temporary);
-        *c.row(h.stack, col(CostKind::Allocated)) += static_cast<int64_t>(h.allocatedBytes);
+        put(CostKind::Peak, static_cast<int64_t>(h.peakBytes));
+        put(CostKind::Leaked, static_cast<int64_t>(h.leakedBytes));
+        put(CostKind::Allocations, static_cast<int64_t>(h.allocations));
+        put(CostKind::Temporary, static_cast<int64_t>(h.temporary));
+        put(CostKind::Allocated, static_cast<int64_t>(h.allocatedBytes));
+        fn(h.stack, v);
     }
+}
+
+StackCosts stackCosts(const ProfileData& data, uint32_t snapshot,
+                      const std::vector<CostKind>& kinds, const CallTreeOptions& options)
+{
+    StackCosts c(data.stacks.size(), kinds.size());
+    visitCosts(data, snapshot, kinds, options, [&](uint32_t stack, const int64_t* v) {
+        for (size_t k = 0; k < kinds.size(); ++k)
+            *c.row(stack, static_cast<int>(k)) += v[k];
+    });
     return c;
 }
 
@@ -156,7 +187,6 @@ public:
         m_tree.depth.push_back(0);
         m_key.push_back(kRootKey);
         m_tree.total.assign(columns, {0});
-        m_tree.self.assign(columns, {0});
     }
 
     uint64_t key(uint32_t node) const { return m_key[node]; }
@@ -177,8 +207,6 @@ public:
         m_key.push_back(key);
         for (auto& t : m_tree.total)
             t.push_back(0);
-        for (auto& s : m_tree.self)
-            s.push_back(0);
         return next;
     }
 
@@ -187,6 +215,14 @@ private:
     std::vector<uint64_t> m_key;
     FlatHashMap m_index;
 };
+
+// Children come after their parents: one backward pass turns own costs into subtree totals.
+void sumSubtrees(CallTree& t)
+{
+    for (HugeVector<int64_t>& total : t.total)
+        for (size_t v = t.nodeCount(); v-- > 1;)
+            total[t.parent[v]] += total[v];
+}
 
 void linkChildren(CallTree& t)
 {
@@ -202,6 +238,50 @@ void linkChildren(CallTree& t)
         t.children[next[t.parent[v]]++] = v;
 }
 
+// Top-down without collapsing: the stacks' merged nodes are known, so the tree is the merged
+// nodes that carry a cost (and their callers), summed in linear passes without hashing.
+void growMerged(const ProfileData& data, uint32_t snapshot, const CallTreeOptions& options,
+                const std::vector<uint32_t>& merged, const std::vector<uint32_t>& mparent,
+                const std::vector<uint32_t>& mframe, CallTree& tree)
+{
+    const size_t columns = tree.kinds.size();
+    // 0: not in the tree; else the node it becomes (merged nodes keep their order, so
+    // parents still precede their children).
+    HugeVector<uint32_t> nodeOf(mparent.size(), 0);
+    visitCosts(data, snapshot, tree.kinds, options,
+               [&](uint32_t stack, const int64_t*) { nodeOf[merged[stack]] = 1; });
+    size_t used = 0;
+    for (size_t m = mparent.size(); m-- > 0;) {
+        if (!nodeOf[m])
+            continue;
+        ++used;
+        if (mparent[m] != kNoIndex)
+            nodeOf[mparent[m]] = 1;
+    }
+    tree.parent.reserve(used + 1);
+    tree.frame.reserve(used + 1);
+    tree.depth.reserve(used + 1);
+    tree.parent.assign(1, kNoIndex);
+    tree.frame.assign(1, kNoIndex);
+    tree.depth.assign(1, 0);
+    for (size_t m = 0; m < mparent.size(); ++m) {
+        if (!nodeOf[m])
+            continue;
+        nodeOf[m] = static_cast<uint32_t>(tree.parent.size());
+        const uint32_t p = mparent[m] == kNoIndex ? 0 : nodeOf[mparent[m]];
+        tree.parent.push_back(p);
+        tree.frame.push_back(mframe[m]);
+        tree.depth.push_back(
+            static_cast<uint16_t>(std::min<uint32_t>(tree.depth[p] + 1u, UINT16_MAX)));
+    }
+    tree.total.assign(columns, HugeVector<int64_t>(tree.parent.size(), 0));
+    visitCosts(data, snapshot, tree.kinds, options, [&](uint32_t stack, const int64_t* v) {
+        const uint32_t node = nodeOf[merged[stack]];
+        for (size_t c = 0; c < columns; ++c)
+            tree.total[c][node] += v[c];
+    });
+}
+
 } // namespace
 
 CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTreeOptions& options)
@@ -215,11 +295,25 @@ CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTre
     const size_t columns = tree.kinds.size();
     CallTreeOptions o = options;
     o.windowed = windowed;
+    if (!options.bottomUp && !options.collapseRecursion) {
+        std::vector<uint32_t> mparent, mframe;
+        std::vector<uint32_t> computed;
+        if (!mergedNodes(data, data.mergedStacks, mparent, mframe).empty()) {
+            computed = mergeStacks(data); // not imported with them, or damaged
+            mergedNodes(data, computed, mparent, mframe);
+        }
+        growMerged(data, snapshot, o, computed.empty() ? data.mergedStacks : computed, mparent,
+                   mframe, tree);
+        // Children come after their parents: one backward pass sums whole subtrees.
+        sumSubtrees(tree);
+        linkChildren(tree);
+        return tree;
+    }
     StackCosts costs = stackCosts(data, snapshot, tree.kinds, o);
     TreeGrower grow(tree, columns);
     const auto addSelf = [&](uint32_t node, uint32_t row) {
         for (size_t c = 0; c < columns; ++c)
-            tree.self[c][node] += costs.value[c][row];
+            tree.total[c][node] += costs.value[c][row];
     };
 
     if (!options.bottomUp) {
@@ -243,12 +337,7 @@ CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTre
         }
         for (size_t r = 0; r < costs.stack.size(); ++r)
             addSelf(nodeOf[costs.stack[r]], static_cast<uint32_t>(r));
-        for (size_t c = 0; c < columns; ++c)
-            tree.total[c] = tree.self[c];
-        // Children come after their parents: one backward pass sums whole subtrees.
-        for (size_t v = tree.nodeCount(); v-- > 1;)
-            for (size_t c = 0; c < columns; ++c)
-                tree.total[c][tree.parent[v]] += tree.total[c][v];
+        sumSubtrees(tree);
     } else {
         // Each stack's own cost goes up from its allocating frame through its callers.
         for (size_t r = 0; r < costs.stack.size(); ++r) {
@@ -261,8 +350,6 @@ CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTre
                 node = grow.child(node, key, frame);
                 for (size_t c = 0; c < columns; ++c)
                     tree.total[c][node] += costs.value[c][r];
-                if (tree.parent[node] == 0)
-                    addSelf(node, static_cast<uint32_t>(r));
             }
             for (size_t c = 0; c < columns; ++c)
                 tree.total[c][0] += costs.value[c][r];

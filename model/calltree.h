@@ -1,6 +1,7 @@
 #pragma once
 
 #include "heapqueries.h"
+#include "hugepageallocator.h"
 #include "profiledata.h"
 
 #include <cstdint>
@@ -33,20 +34,24 @@ bool costIsBytes(CostKind kind);
 // function (and module) where the source names functions, by file and line otherwise.
 struct CallTree
 {
-    std::vector<uint32_t> parent; // kNoIndex for the root
-    std::vector<uint32_t> frame;  // a representative frame; kNoIndex for the root
-    std::vector<uint16_t> depth;  // 0 for the root
-    std::vector<uint32_t> childStart;
-    std::vector<uint32_t> children;
-    std::vector<CostKind> kinds;             // the cost columns, in display order
-    std::vector<std::vector<int64_t>> total; // by column, then node: inclusive cost
-    std::vector<std::vector<int64_t>> self;  // by column, then node: cost of the node itself
+    // Large trees fill these once: huge pages make that a fault per 2 MiB, not per 4 KiB.
+    HugeVector<uint32_t> parent; // kNoIndex for the root
+    HugeVector<uint32_t> frame;  // a representative frame; kNoIndex for the root
+    HugeVector<uint16_t> depth;  // 0 for the root
+    HugeVector<uint32_t> childStart;
+    HugeVector<uint32_t> children;
+    std::vector<CostKind> kinds;            // the cost columns, in display order
+    std::vector<HugeVector<int64_t>> total; // by column, then node: inclusive cost
     bool bottomUp = false;
 
     size_t nodeCount() const { return parent.size(); }
     uint32_t childCount(uint32_t n) const { return childStart[n + 1] - childStart[n]; }
     uint32_t child(uint32_t n, uint32_t k) const { return children[childStart[n] + k]; }
     int column(CostKind kind) const; // -1 if the tree has no such column
+    // The cost of the node itself: its total less its children's (top-down); in a bottom-up
+    // tree, an allocating frame's total and nothing deeper. Not stored: it would double the
+    // tree's memory for a figure read a row at a time.
+    int64_t selfCost(size_t column, uint32_t node) const;
 };
 
 struct CallTreeOptions

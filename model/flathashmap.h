@@ -55,6 +55,19 @@ public:
 
     size_t size() const { return m_size; }
 
+    // Room for `count` entries without regrowing (a caller that knows its size skips the
+    // rehashes and their copies).
+    void reserve(size_t count)
+    {
+        size_t slotCount = 1024;
+        while (count * 4 > slotCount * 3)
+            slotCount *= 2;
+        if (slotCount <= m_slots.size())
+            return;
+        HugeVector<Slot> old = std::move(m_slots);
+        rehash(old, slotCount);
+    }
+
     void clear()
     {
         m_slots.clear();
@@ -77,7 +90,12 @@ private:
     void grow()
     {
         HugeVector<Slot> old = std::move(m_slots);
-        m_slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+        rehash(old, old.empty() ? 1024 : old.size() * 2);
+    }
+
+    void rehash(const HugeVector<Slot>& old, size_t slotCount)
+    {
+        m_slots.assign(slotCount, Slot{});
         m_mask = m_slots.size() - 1;
         m_size = 0;
         for (const Slot& s : old) {

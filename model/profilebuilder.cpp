@@ -1,6 +1,7 @@
 #include "profilebuilder.h"
 
 #include "hserror.h"
+#include "stackmerge.h"
 
 namespace hs {
 
@@ -124,6 +125,7 @@ ProfileData ProfileBuilder::take()
     m_stringIds.clear();
     m_frameIds.clear();
     m_stackIds.clear();
+    m_data.mergedStacks = mergeStacks(m_data);
     return std::move(m_data);
 }
 

@@ -102,6 +102,9 @@ struct ProfileData
     std::vector<std::string> strings; // raw bytes (UTF-8, lone surrogates kept as surrogatepass)
     std::vector<Frame> frames;
     std::vector<StackNode> stacks;
+    // By stack: its node in the merged top-down call tree (stackmerge.h); empty when not
+    // computed (call trees then merge the stacks themselves).
+    std::vector<uint32_t> mergedStacks;
     std::vector<RecordingInfo> recordings;
     std::vector<SnapshotData> snapshots; // in series order
 };

@@ -43,11 +43,13 @@ CREATE TABLE frame_block(
     lines BLOB NOT NULL,
     module_ids BLOB NOT NULL);
 -- The call-stack trie: a stack is (parent stack, frame); parents precede their children.
+-- merged_ids: the stack's node in the top-down call tree, frames merged by function.
 CREATE TABLE stack_block(
     first INTEGER PRIMARY KEY,
     count INTEGER NOT NULL,
     parent_ids BLOB NOT NULL,
-    frame_ids BLOB NOT NULL);
+    frame_ids BLOB NOT NULL,
+    merged_ids BLOB NOT NULL);
 -- Per snapshot: cost per (innermost stack, allocation domain).
 CREATE TABLE cost_block(
     snapshot_id INTEGER NOT NULL REFERENCES snapshot(id),

@@ -8,8 +8,10 @@
 #include "schema.h"
 #include "sqlitedb.h"
 #include "sqlitestatement.h"
+#include "stackmerge.h"
 #include "timelinecolumns.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -191,15 +193,28 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
         }
     }
     {
-        SqliteStatement s(db, "SELECT first, count, parent_ids, frame_ids FROM stack_block "
-                              "ORDER BY first");
+        const bool hasMerged = version >= 5;
+        // Reserved once: growing 1.5M-row arrays by doubling costs a copy and fresh pages
+        // each time (the bound holds whatever the file claims).
+        const auto rows = static_cast<size_t>(std::max<int64_t>(
+            0, db.queryInt("SELECT coalesce(sum(min(max(count, 0), 65536)), 0) FROM stack_block")));
+        data.stacks.reserve(rows);
+        if (hasMerged)
+            data.mergedStacks.reserve(rows);
+        SqliteStatement s(db, hasMerged ? "SELECT first, count, parent_ids, frame_ids, merged_ids "
+                                          "FROM stack_block ORDER BY first"
+                                        : "SELECT first, count, parent_ids, frame_ids, NULL "
+                                          "FROM stack_block ORDER BY first");
         while (s.step()) {
             const auto n = static_cast<size_t>(s.int64(1));
-            const auto parents = s.blob(2), frames = s.blob(3);
+            const auto parents = s.blob(2), frames = s.blob(3), merged = s.blob(4);
             if (s.int64(0) != static_cast<int64_t>(data.stacks.size()) ||
                 n > blobarray::kBlockRows || !blobarray::fits<uint32_t>(parents, n) ||
-                !blobarray::fits<uint32_t>(frames, n))
+                !blobarray::fits<uint32_t>(frames, n) ||
+                (hasMerged && !blobarray::fits<uint32_t>(merged, n)))
                 damaged("malformed stack block");
+            for (size_t k = 0; hasMerged && k < n; ++k)
+                data.mergedStacks.push_back(blobarray::at<uint32_t>(merged, k));
             for (size_t k = 0; k < n; ++k) {
                 const StackNode node{blobarray::at<uint32_t>(parents, k),
                                      blobarray::at<uint32_t>(frames, k)};
@@ -210,6 +225,10 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
                 data.stacks.push_back(node);
             }
         }
+        // Older files are merged once here. Stored ids are checked where a call tree uses
+        // them (a mapping that does not fit the stacks is recomputed there, never trusted).
+        if (!hasMerged)
+            data.mergedStacks = mergeStacks(data);
     }
     {
         SqliteStatement s(db, "SELECT snapshot_id, first, count, stack_ids, domains, sizes, "

@@ -7,6 +7,7 @@
 #include "schema.h"
 #include "sqlitedb.h"
 #include "sqlitestatement.h"
+#include "stackmerge.h"
 #include "timelinecolumns.h"
 
 #include <array>
@@ -175,11 +176,16 @@ void writeTables(SqliteDb& db, const ProfileData& data)
             blobarray::append<uint32_t>(blobs[3], data.frames[k].module);
         }
     });
-    SqliteStatement stacks(db, "INSERT INTO stack_block VALUES(?, ?, ?, ?)");
-    writeBlocks<2>(stacks, 1, data.stacks.size(), [&](size_t first, size_t n, auto& blobs) {
+    const std::vector<uint32_t> merged = data.mergedStacks.size() == data.stacks.size()
+                                             ? std::vector<uint32_t>()
+                                             : mergeStacks(data);
+    const std::vector<uint32_t>& mergedIds = merged.empty() ? data.mergedStacks : merged;
+    SqliteStatement stacks(db, "INSERT INTO stack_block VALUES(?, ?, ?, ?, ?)");
+    writeBlocks<3>(stacks, 1, data.stacks.size(), [&](size_t first, size_t n, auto& blobs) {
         for (size_t k = first; k < first + n; ++k) {
             blobarray::append<uint32_t>(blobs[0], data.stacks[k].parent);
             blobarray::append<uint32_t>(blobs[1], data.stacks[k].frame);
+            blobarray::append<uint32_t>(blobs[2], mergedIds[k]);
         }
     });
     db.exec(("PRAGMA user_version = " + std::to_string(schema::kVersion)).c_str());

@@ -247,8 +247,8 @@ hs::CallTree makeCallTree(const Shape& s, const std::vector<uint64_t>& size,
 {
     const size_t n = s.size();
     hs::CallTree tree;
-    tree.parent = s.parent;
-    tree.depth = s.depth;
+    tree.parent.assign(s.parent.begin(), s.parent.end());
+    tree.depth.assign(s.depth.begin(), s.depth.end());
     tree.frame.assign(n, hs::kNoIndex);
     for (size_t v = 1; v < n; ++v)
         tree.frame[v] = frameOf(s, v);
@@ -262,12 +262,11 @@ hs::CallTree makeCallTree(const Shape& s, const std::vector<uint64_t>& size,
     for (size_t v = 1; v < n; ++v)
         tree.children[next[tree.parent[v]]++] = static_cast<uint32_t>(v);
     tree.kinds = {hs::CostKind::Size, hs::CostKind::Count};
-    tree.self.assign(2, std::vector<int64_t>(n, 0));
+    tree.total.assign(2, hs::HugeVector<int64_t>(n, 0));
     for (size_t v = 0; v < n; ++v) {
-        tree.self[0][v] = static_cast<int64_t>(size[v]);
-        tree.self[1][v] = static_cast<int64_t>(count[v]);
+        tree.total[0][v] = static_cast<int64_t>(size[v]);
+        tree.total[1][v] = static_cast<int64_t>(count[v]);
     }
-    tree.total = tree.self;
     for (size_t v = n; v-- > 1;)
         for (size_t c = 0; c < 2; ++c)
             tree.total[c][tree.parent[v]] += tree.total[c][v];

@@ -27,14 +27,13 @@ inline SyntheticTree makeTree(const std::vector<uint32_t>& parent, const std::ve
     t.parent.assign(n, hs::kNoIndex);
     t.frame.assign(n, hs::kNoIndex);
     t.depth.assign(n, 0);
-    t.self.assign(2, std::vector<int64_t>(n, 0));
-    t.total.assign(2, std::vector<int64_t>(n, 0));
+    t.total.assign(2, hs::HugeVector<int64_t>(n, 0));
     std::vector<uint32_t> count(n + 1, 0);
     for (size_t v = 1; v < n; ++v) {
         t.parent[v] = parent[v - 1];
         t.depth[v] = uint16_t(t.depth[t.parent[v]] + 1);
-        t.self[0][v] = self[v - 1];
-        t.self[1][v] = self[v - 1] > 0 ? 1 : 0;
+        t.total[0][v] = self[v - 1]; // own costs; summed into totals below
+        t.total[1][v] = self[v - 1] > 0 ? 1 : 0;
         ++count[t.parent[v] + 1];
         s.data.strings.push_back("f" + std::to_string(v));
         s.data.strings.push_back("mod" + std::to_string(v % 7) + ".py");
@@ -50,7 +49,6 @@ inline SyntheticTree makeTree(const std::vector<uint32_t>& parent, const std::ve
     for (size_t v = 1; v < n; ++v)
         t.children[fill[t.parent[v]]++] = uint32_t(v);
     for (size_t c = 0; c < 2; ++c) {
-        t.total[c] = t.self[c];
         for (size_t v = n; v-- > 1;)
             t.total[c][t.parent[v]] += t.total[c][v];
     }

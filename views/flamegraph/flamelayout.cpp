@@ -6,10 +6,10 @@ namespace hs {
 
 std::vector<uint32_t> flameOrder(const CallTree& tree, int column)
 {
-    std::vector<uint32_t> order = tree.children;
+    std::vector<uint32_t> order(tree.children.begin(), tree.children.end());
     if (column < 0 || static_cast<size_t>(column) >= tree.total.size())
         return order;
-    const std::vector<int64_t>& cost = tree.total[static_cast<size_t>(column)];
+    const auto& cost = tree.total[static_cast<size_t>(column)];
     for (size_t v = 0; v + 1 < tree.childStart.size(); ++v) {
         const auto first = order.begin() + tree.childStart[v];
         const auto last = order.begin() + tree.childStart[v + 1];
@@ -28,7 +28,7 @@ FlameLayout layoutFlame(const CallTree& tree, const std::vector<uint32_t>& order
     if (tree.nodeCount() == 0 || o.column < 0 ||
         static_cast<size_t>(o.column) >= tree.total.size() || order.size() != tree.children.size())
         return out;
-    const std::vector<int64_t>& cost = tree.total[static_cast<size_t>(o.column)];
+    const auto& cost = tree.total[static_cast<size_t>(o.column)];
     const uint32_t zoom = o.zoomNode < tree.nodeCount() ? o.zoomNode : 0;
     out.zoomTotal = cost[zoom];
     // The zoomed frame and its ancestors span the width.

@@ -50,7 +50,7 @@ QString FlameText::tooltip(const ProfileData& data, const CallTree& tree, int co
         cost += QStringLiteral(", %1 of the caller")
                     .arg(formatShare(double(value) / double(total[tree.parent[node]])));
     lines << cost;
-    const int64_t self = tree.self[size_t(column)][node];
+    const int64_t self = tree.selfCost(size_t(column), node);
     if (self != 0)
         lines << QStringLiteral("self: %1").arg(formatExactCost(kind, self));
     return lines.join(rich ? QStringLiteral("<br>") : QStringLiteral("\n"));

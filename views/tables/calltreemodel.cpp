@@ -128,7 +128,7 @@ QVariant CallTreeModel::data(const QModelIndex& index, int role) const
     }
     const size_t k = size_t(column - 1) % m_tree->kinds.size();
     const bool self = size_t(column - 1) >= m_tree->kinds.size();
-    const int64_t value = (self ? m_tree->self : m_tree->total)[k][node];
+    const int64_t value = self ? m_tree->selfCost(k, node) : m_tree->total[k][node];
     switch (role) {
     case Qt::DisplayRole:
         return formatCost(m_tree->kinds[k], value);

@@ -83,7 +83,7 @@ QString CsvExport::writeTree(const QString& path, const ProfileData& data, const
         for (size_t k = 0; k < tree.kinds.size(); ++k)
             f << QString::number(tree.total[k][v]);
         for (size_t k = 0; k < tree.kinds.size(); ++k)
-            f << QString::number(tree.self[k][v]);
+            f << QString::number(tree.selfCost(k, v));
         return f;
     });
 }

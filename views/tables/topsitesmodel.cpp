@@ -26,13 +26,13 @@ TopSitesModel::Rows TopSitesModel::build(std::shared_ptr<const ProfileData> data
         r.frame.push_back(t.frame[node]);
         r.node.push_back(node);
         for (size_t k = 0; k < t.kinds.size(); ++k)
-            r.cost.push_back((self ? t.self : t.total)[k][node]);
+            r.cost.push_back(self ? t.selfCost(k, node) : t.total[k][node]);
     };
     if (grouping == Grouping::CallStack) {
         for (uint32_t v = 1; v < t.nodeCount(); ++v) {
             bool any = false;
             for (size_t k = 0; k < t.kinds.size(); ++k)
-                any |= t.self[k][v] != 0;
+                any |= t.selfCost(k, v) != 0;
             if (any)
                 add(v, true);
         }
