@@ -18,6 +18,7 @@
 #include "calltree.h"
 #include "flamelayout.h"
 #include "flamepainter.h"
+#include "hugepagemalloc.h"
 #include "profiledata.h"
 #include "store.h"
 
@@ -107,14 +108,40 @@ bool olderThan(const std::string& a, const std::string& b)
     return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_mtime < sb.st_mtime;
 }
 
+// This process runs with glibc's huge-page malloc (hs::useHugePageMalloc, as heapscope does);
+// the anchor runs as people run it, without the tunable this process added.
+std::vector<std::string> anchorEnvironment()
+{
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+        std::string entry = *e;
+        if (entry.rfind("GLIBC_TUNABLES=", 0) == 0) {
+            for (const std::string added : {":glibc.malloc.hugetlb=1", "glibc.malloc.hugetlb=1"})
+                if (const size_t at = entry.rfind(added); at != std::string::npos) {
+                    entry.erase(at, added.size());
+                    break;
+                }
+            if (entry == "GLIBC_TUNABLES=")
+                continue;
+        }
+        env.push_back(entry);
+    }
+    return env;
+}
+
 // Like bench::runOnce, but a failing command is reported, not fatal (this process holds a
 // QGuiApplication and threads may have run: nothing is allocated between fork and exec).
-bool tryRun(const std::vector<std::string>& argv, bench::Sample& out)
+bool tryRun(const std::vector<std::string>& argv, bench::Sample& out, bool anchor = false)
 {
     std::vector<char*> args;
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
+    static const std::vector<std::string> anchorEnv = anchorEnvironment();
+    std::vector<char*> envp;
+    for (const auto& e : anchorEnv)
+        envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
     std::fflush(stdout);
     std::fflush(stderr);
     const auto start = Clock::now();
@@ -124,7 +151,10 @@ bool tryRun(const std::vector<std::string>& argv, bench::Sample& out)
     if (pid == 0) {
         const int null = ::open("/dev/null", O_WRONLY);
         ::dup2(null, STDOUT_FILENO);
-        ::execvp(args[0], args.data());
+        if (anchor)
+            ::execvpe(args[0], args.data(), envp.data());
+        else
+            ::execvp(args[0], args.data());
         std::perror(args[0]);
         ::_exit(127);
     }
@@ -427,6 +457,7 @@ OpenResult openAndPaint(const std::string& store, const hs::FlamePainter::Style&
 
 int main(int argc, char** argv)
 {
+    hs::useHugePageMalloc(argv);
     int runs = 5;
     std::string dir = "/tmp/heapscope-bench";
     std::string file;
@@ -559,7 +590,7 @@ int main(int argc, char** argv)
     bench::Sample print;
     if (skip.empty()) {
         std::printf("Running heaptrack_print %s once...\n", file.c_str());
-        if (!tryRun({"heaptrack_print", file}, print) || print.ms <= 0)
+        if (!tryRun({"heaptrack_print", file}, print, true) || print.ms <= 0)
             skip = "heaptrack_print " + file + " failed";
         else
             std::printf("heaptrack_print: %.0f ms, peak RSS %.1f MiB\n\n", print.ms,
