@@ -26,12 +26,16 @@ void SelectionState::setCurrent(std::shared_ptr<const Document> document, uint32
     const bool otherDocument = document != m_document;
     m_document = std::move(document);
     m_snapshot = snapshot;
+    const bool hadPair = m_pair.first != kNoIndex;
     if (otherDocument) {
         m_selectedFrame = kNoIndex;
         m_hasRange = false;
+        m_pair = {kNoIndex, kNoIndex};
     }
     fixCost();
     emit currentChanged();
+    if (hadPair && m_pair.first == kNoIndex)
+        emit comparePairChanged();
 }
 
 void SelectionState::setCost(CostKind cost)
@@ -76,6 +80,17 @@ void SelectionState::clearTimeRange()
     m_hasRange = false;
     fixCost();
     emit timeRangeChanged();
+}
+
+void SelectionState::setComparePair(uint32_t before, uint32_t after)
+{
+    const std::pair<uint32_t, uint32_t> pair = before == kNoIndex || after == kNoIndex
+                                                   ? std::pair{kNoIndex, kNoIndex}
+                                                   : std::pair{before, after};
+    if (pair == m_pair)
+        return;
+    m_pair = pair;
+    emit comparePairChanged();
 }
 
 } // namespace hs

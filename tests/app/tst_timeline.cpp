@@ -238,6 +238,73 @@ private slots:
         QVERIFY(QTest::qWaitFor([&] { return flame->settled(); }));
         QCOMPARE(flame->graph()->tree()->total[size_t(flame->graph()->column())][0], whole);
     }
+
+    void recorderPair_data()
+    {
+        // Fractions of the chart's width to drag over, and whether snapshots lie on both sides.
+        QTest::addColumn<double>("from");
+        QTest::addColumn<double>("to");
+        QTest::addColumn<bool>("pair");
+        QTest::newRow("middle") << 0.45 << 0.55 << true;
+        QTest::newRow("wide") << 0.2 << 0.8 << true;
+        QTest::newRow("from the start") << 0.0 << 0.5 << false;
+        QTest::newRow("to the end") << 0.5 << 1.0 << false;
+    }
+
+    void recorderPair()
+    {
+        // A range on a recorder's timeline puts the snapshots just before and after it into
+        // the shared selection, as the pair to compare; clearing the range clears the pair.
+        QFETCH(double, from);
+        QFETCH(double, to);
+        QFETCH(bool, pair);
+        MainWindow w;
+        w.resize(1400, 900);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QSignalSpy done(&w, &MainWindow::importFinished);
+        w.openFiles({hstest::dataDir() + "/recorder/seeds/timeline-py311.hsr"});
+        QVERIFY(done.wait(60000));
+        TimelinePage* timeline = w.timelinePage();
+        QVERIFY(QTest::qWaitFor([&] { return timeline->settled() && timeline->chart()->data(); }));
+        TimelineWidget* chart = timeline->chart();
+        const QRect plot = chart->plotRect();
+        const QPoint a(plot.left() + int(from * (plot.width() - 1)), plot.center().y());
+        const QPoint b(plot.left() + int(to * (plot.width() - 1)), plot.center().y());
+        QSignalSpy changed(w.state(), &SelectionState::comparePairChanged);
+        QTest::mousePress(chart, Qt::LeftButton, {}, a);
+        QTest::mouseMove(chart, (a + b) / 2);
+        QTest::mouseMove(chart, b);
+        QTest::mouseRelease(chart, Qt::LeftButton, {}, b);
+        QVERIFY(chart->hasSelection());
+        QVERIFY(!w.state()->hasTimeRange()); // a recorder's range filters nothing
+
+        // The reference: every snapshot of the recording with a time, by brute force.
+        const ProfileData* data = w.state()->data();
+        const double selFrom = chart->selectionFrom(), selTo = chart->selectionTo();
+        uint32_t before = kNoIndex, after = kNoIndex;
+        double beforeMs = 0, afterMs = 0;
+        for (uint32_t k = 0; k < data->snapshots.size(); ++k) {
+            const double t = data->snapshots[k].info.timeMs;
+            if (t < 0)
+                continue;
+            if (t <= selFrom && (before == kNoIndex || t > beforeMs))
+                before = k, beforeMs = t;
+            if (t >= selTo && (after == kNoIndex || t < afterMs))
+                after = k, afterMs = t;
+        }
+        QCOMPARE(before != kNoIndex && after != kNoIndex, pair);
+        const auto expected = pair ? std::pair{before, after} : std::pair{kNoIndex, kNoIndex};
+        QCOMPARE(w.state()->comparePair(), expected);
+        QCOMPARE(changed.size(), pair ? 1 : 0);
+        QCOMPARE(timeline->selectionText().contains(QStringLiteral("to compare")), pair);
+        if (pair)
+            QVERIFY(before < after);
+
+        QTest::mouseClick(chart, Qt::LeftButton, {}, plot.center());
+        QVERIFY(!chart->hasSelection());
+        QCOMPARE(w.state()->comparePair(), (std::pair{kNoIndex, kNoIndex}));
+    }
 };
 
 QTEST_MAIN(TestTimeline)

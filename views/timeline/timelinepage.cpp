@@ -174,7 +174,11 @@ void TimelinePage::onCleared()
 
 void TimelinePage::describe()
 {
-    m_pair = {kNoIndex, kNoIndex};
+    // A recorder's range offers the snapshots around it; heaptrack's filters every page instead.
+    const auto pair = m_data && !m_data->heaptrack && m_chart->hasSelection()
+                          ? m_data->comparePair(m_chart->selectionFrom(), m_chart->selectionTo())
+                          : std::pair{kNoIndex, kNoIndex};
+    m_state->setComparePair(pair.first, pair.second);
     if (!m_data || m_data->empty()) {
         m_info->setText(m_data ? tr("This input has no timeline.") : QString());
         return;
@@ -187,14 +191,8 @@ void TimelinePage::describe()
     const double from = m_chart->selectionFrom(), to = m_chart->selectionTo();
     QStringList parts{tr("%1 to %2 (%3)").arg(timeText(from), timeText(to), timeText(to - from))};
     parts << rangeDeltas(*m_data, m_chart->group(), from, to);
-    for (const TimelineMarker& m : m_data->markers) {
-        if (m.timeMs <= from)
-            m_pair.first = m.snapshot;
-        if (m.timeMs >= to && m_pair.second == kNoIndex)
-            m_pair.second = m.snapshot;
-    }
-    if (m_pair.first != kNoIndex && m_pair.second != kNoIndex)
-        parts << tr("snapshots %1 → %2 to compare").arg(m_pair.first).arg(m_pair.second);
+    if (pair.first != kNoIndex)
+        parts << tr("snapshots %1 → %2 to compare").arg(pair.first).arg(pair.second);
     m_info->setText(parts.join(QStringLiteral(" · ")));
 }
 

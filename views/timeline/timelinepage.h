@@ -30,8 +30,6 @@ public:
     TimelineWidget* chart() const { return m_chart; }
     QString selectionText() const;
     bool settled() const;
-    // The snapshots just before and after the selected range (kNoIndex where there is none).
-    std::pair<uint32_t, uint32_t> snapshotPair() const { return m_pair; }
 
 signals:
     void settledChanged();
@@ -53,7 +51,6 @@ private:
     std::shared_ptr<const TimelineData> m_data;
     const void* m_shownRecording = nullptr;
     std::vector<std::pair<double, double>> m_zooms; // views to go back to
-    std::pair<uint32_t, uint32_t> m_pair{kNoIndex, kNoIndex};
 };
 
 } // namespace hs

@@ -214,6 +214,23 @@ TimelineData TimelineData::of(const ProfileData& data, uint32_t snapshot)
     return t;
 }
 
+std::pair<uint32_t, uint32_t> TimelineData::comparePair(double fromMs, double toMs) const
+{
+    const TimelineMarker* before = nullptr;
+    const TimelineMarker* after = nullptr;
+    for (const TimelineMarker& m : markers) {
+        if (m.snapshot == kNoIndex)
+            continue;
+        if (m.timeMs <= fromMs && (!before || m.timeMs > before->timeMs))
+            before = &m;
+        if (m.timeMs >= toMs && (!after || m.timeMs < after->timeMs))
+            after = &m;
+    }
+    if (!before || !after)
+        return {kNoIndex, kNoIndex};
+    return {before->snapshot, after->snapshot};
+}
+
 void TimelineSeries::finish()
 {
     levels.clear();

@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace hs {
@@ -62,6 +63,9 @@ struct TimelineData
     double firstMs() const;
     bool has(SeriesGroup group) const;
     double lastMs() const;
+    // The snapshots to compare for a range: the latest marked at or before fromMs and the
+    // earliest at or after toMs; kNoIndex for both unless there are both.
+    std::pair<uint32_t, uint32_t> comparePair(double fromMs, double toMs) const;
 
     // For one recording of a document (that of `snapshot`).
     static TimelineData of(const ProfileData& data, uint32_t snapshot);
