@@ -120,6 +120,7 @@ bench: build
 	$(BUILD)/bin/bench_graph --python $(BENCH_PYTHON)
 	$(BUILD)/bin/bench_flamegraph
 	$(BUILD)/bin/bench_timeline
+	$(BUILD)/bin/bench_window
 
 format:
 	$(call ensure_packages,clang-format)

@@ -19,6 +19,7 @@
 #include "flamelayout.h"
 #include "flamepainter.h"
 #include "hugepagemalloc.h"
+#include "largerecording.h"
 #include "profiledata.h"
 #include "store.h"
 
@@ -43,7 +44,11 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::median;
+using bench::msSince;
+using bench::statusKb;
+using bench::tryRun;
 
 constexpr int kWidth = 1920;
 constexpr int kHeight = 1080;
@@ -51,19 +56,6 @@ constexpr size_t kMaxDepth = 128;         // the walk below climbs back from her
 constexpr uint32_t kMaxFanOut = 8192;     // children of one node, at most
 constexpr uint32_t kFramePool = 1u << 17; // synthetic frames (a power of two, > kMaxFanOut)
 constexpr uint32_t kFiles = 3000;
-
-double msSince(Clock::time_point start)
-{
-    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> v)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
 
 [[gnu::format(printf, 1, 2)]] std::string format(const char* fmt, ...)
 {
@@ -73,98 +65,6 @@ double median(std::vector<double> v)
     std::vsnprintf(buf, sizeof buf, fmt, args);
     va_end(args);
     return buf;
-}
-
-long statusKb(const char* field)
-{
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind(field, 0) == 0)
-            return std::atol(line.c_str() + std::strlen(field) + 1);
-    return 0;
-}
-
-bool onPath(const std::string& program)
-{
-    const char* env = std::getenv("PATH");
-    const std::string list = env ? env : "/usr/bin:/bin";
-    for (size_t start = 0; start <= list.size();) {
-        size_t end = list.find(':', start);
-        if (end == std::string::npos)
-            end = list.size();
-        const std::string dir = end > start ? list.substr(start, end - start) : ".";
-        if (::access((dir + "/" + program).c_str(), X_OK) == 0)
-            return true;
-        start = end + 1;
-    }
-    return false;
-}
-
-bool olderThan(const std::string& a, const std::string& b)
-{
-    struct stat sa = {};
-    struct stat sb = {};
-    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_mtime < sb.st_mtime;
-}
-
-// This process runs with glibc's huge-page malloc (hs::useHugePageMalloc, as heapscope does);
-// the anchor runs as people run it, without the tunable this process added.
-std::vector<std::string> anchorEnvironment()
-{
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e) {
-        std::string entry = *e;
-        if (entry.rfind("GLIBC_TUNABLES=", 0) == 0) {
-            for (const std::string added : {":glibc.malloc.hugetlb=1", "glibc.malloc.hugetlb=1"})
-                if (const size_t at = entry.rfind(added); at != std::string::npos) {
-                    entry.erase(at, added.size());
-                    break;
-                }
-            if (entry == "GLIBC_TUNABLES=")
-                continue;
-        }
-        env.push_back(entry);
-    }
-    return env;
-}
-
-// Like bench::runOnce, but a failing command is reported, not fatal (this process holds a
-// QGuiApplication and threads may have run: nothing is allocated between fork and exec).
-bool tryRun(const std::vector<std::string>& argv, bench::Sample& out, bool anchor = false)
-{
-    std::vector<char*> args;
-    for (const auto& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    static const std::vector<std::string> anchorEnv = anchorEnvironment();
-    std::vector<char*> envp;
-    for (const auto& e : anchorEnv)
-        envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
-    std::fflush(stdout);
-    std::fflush(stderr);
-    const auto start = Clock::now();
-    const pid_t pid = ::fork();
-    if (pid < 0)
-        return false;
-    if (pid == 0) {
-        const int null = ::open("/dev/null", O_WRONLY);
-        ::dup2(null, STDOUT_FILENO);
-        if (anchor)
-            ::execvpe(args[0], args.data(), envp.data());
-        else
-            ::execvp(args[0], args.data());
-        std::perror(args[0]);
-        ::_exit(127);
-    }
-    int status = 0;
-    struct rusage usage = {};
-    if (::wait4(pid, &status, 0, &usage) != pid)
-        return false;
-    out.ms = msSince(start);
-    out.rssKb = usage.ru_maxrss;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 // splitmix64: deterministic on every platform (the standard distributions are not).
@@ -469,9 +369,6 @@ int main(int argc, char** argv)
         else if (!std::strcmp(argv[i], "--dir") || !std::strcmp(argv[i], "--cache"))
             dir = argv[i + 1];
     }
-    const bool defaultFile = file.empty();
-    if (defaultFile)
-        file = dir + "/large.zst";
     ::mkdir(dir.c_str(), 0755);
 
     // Painting text needs a QGuiApplication; the offscreen platform needs no display.
@@ -493,10 +390,9 @@ int main(int argc, char** argv)
                 kWidth, kHeight);
     std::printf("  2. the paint array: buildCallTree + flameOrder + layoutFlame of a synthetic "
                 "tracemalloc\n     snapshot whose stack trie has 1,000,000 nodes\n");
-    std::printf("  3. opening %s's .heapscope: Store::load + buildCallTree + flameOrder +\n"
-                "     layoutFlame + paint, in this process, against heaptrack_print reading "
-                "the original (one run)\n",
-                file.c_str());
+    std::printf("  3. opening the large heaptrack recording's .heapscope: Store::load + "
+                "buildCallTree +\n     flameOrder + layoutFlame + paint, in this process, "
+                "against heaptrack_print reading\n     the original (one run)\n");
     std::printf("  4. peak RSS of `heapscope export --view flamegraph` of that file (the "
                 "window's load, tree and\n     paint path, headless), against "
                 "heaptrack_print's\n\n");
@@ -563,39 +459,11 @@ int main(int argc, char** argv)
 
     // 3 and 4 need the recording, heaptrack_print and the heapscope command line.
     const std::string heapscope = bench::selfDir() + "/heapscope";
-    const std::string store = dir + "/large-heaptrack.heapscope";
-    std::string skip; // why 3 and 4 cannot run
-    if (!onPath("heaptrack_print"))
-        skip = "heaptrack_print is not installed";
-    else if (!bench::exists(heapscope))
-        skip = heapscope + " is not built";
-    if (skip.empty() && !bench::exists(file)) {
-        if (defaultFile && onPath("heaptrack") && onPath("g++") && onPath("zstd") &&
-            onPath("python3")) {
-            std::printf("Recording %s with heaptrack (several minutes)...\n", file.c_str());
-            bench::Sample ignored;
-            tryRun({"bash", HEAPSCOPE_SOURCE_DIR "/tests/benchmarks/make_large_heaptrack.sh", dir},
-                   ignored);
-        }
-        if (!bench::exists(file))
-            skip = "no recording " + file + " (tests/benchmarks/make_large_heaptrack.sh makes it)";
-    }
-    if (skip.empty() && (!hs::Store::isHeapscopeFile(store) || olderThan(store, file))) {
-        std::printf("Importing %s into %s...\n", file.c_str(), store.c_str());
-        bench::Sample ignored;
-        if (!tryRun({heapscope, "import", file, "-o", store}, ignored) ||
-            !hs::Store::isHeapscopeFile(store))
-            skip = "heapscope import " + file + " failed";
-    }
-    bench::Sample print;
-    if (skip.empty()) {
-        std::printf("Running heaptrack_print %s once...\n", file.c_str());
-        if (!tryRun({"heaptrack_print", file}, print, true) || print.ms <= 0)
-            skip = "heaptrack_print " + file + " failed";
-        else
-            std::printf("heaptrack_print: %.0f ms, peak RSS %.1f MiB\n\n", print.ms,
-                        print.rssKb / 1024.0);
-    }
+    const bench::LargeRecording large = bench::prepareLargeRecording(dir, file, heapscope);
+    const std::string& store = large.store;
+    const std::string& skip = large.skip;
+    const bench::Sample& print = large.print;
+    file = large.file;
 
     // 3. Opening the .heapscope up to a painted flame graph, in this process.
     if (skip.empty()) {

@@ -21,16 +21,6 @@ using namespace bench;
 
 namespace {
 
-long statusKb(const char* field)
-{
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind(field, 0) == 0)
-            return std::atol(line.c_str() + std::strlen(field) + 1);
-    return 0;
-}
-
 std::string runCapture(const std::string& command)
 {
     std::string text;

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <string>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -84,6 +86,114 @@ inline std::string selfDir()
     const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
     std::string path(buf, n > 0 ? size_t(n) : 0);
     return path.substr(0, path.find_last_of('/'));
+}
+
+using Clock = std::chrono::steady_clock;
+
+inline double msSince(Clock::time_point start)
+{
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+inline double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// A field of /proc/self/status in KiB (VmRSS:, VmHWM:).
+inline long statusKb(const char* field)
+{
+    std::ifstream f("/proc/self/status");
+    std::string line;
+    while (std::getline(f, line))
+        if (line.rfind(field, 0) == 0)
+            return std::atol(line.c_str() + std::strlen(field) + 1);
+    return 0;
+}
+
+inline bool onPath(const std::string& program)
+{
+    const char* env = std::getenv("PATH");
+    const std::string list = env ? env : "/usr/bin:/bin";
+    for (size_t start = 0; start <= list.size();) {
+        size_t end = list.find(':', start);
+        if (end == std::string::npos)
+            end = list.size();
+        const std::string dir = end > start ? list.substr(start, end - start) : ".";
+        if (::access((dir + "/" + program).c_str(), X_OK) == 0)
+            return true;
+        start = end + 1;
+    }
+    return false;
+}
+
+inline bool olderThan(const std::string& a, const std::string& b)
+{
+    struct stat sa = {};
+    struct stat sb = {};
+    return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_mtime < sb.st_mtime;
+}
+
+// A benchmark that runs with glibc's huge-page malloc (hs::useHugePageMalloc, as heapscope
+// does) runs its anchor as people run it: without the tunable that call added.
+inline std::vector<std::string> anchorEnvironment()
+{
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+        std::string entry = *e;
+        if (entry.rfind("GLIBC_TUNABLES=", 0) == 0) {
+            for (const std::string added : {":glibc.malloc.hugetlb=1", "glibc.malloc.hugetlb=1"})
+                if (const size_t at = entry.rfind(added); at != std::string::npos) {
+                    entry.erase(at, added.size());
+                    break;
+                }
+            if (entry == "GLIBC_TUNABLES=")
+                continue;
+        }
+        env.push_back(entry);
+    }
+    return env;
+}
+
+// Like runOnce, but a failing command is reported, not fatal (the caller may hold a Qt
+// application and threads may have run: nothing is allocated between fork and exec).
+inline bool tryRun(const std::vector<std::string>& argv, Sample& out, bool anchor = false)
+{
+    std::vector<char*> args;
+    for (const auto& a : argv)
+        args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    static const std::vector<std::string> anchorEnv = anchorEnvironment();
+    std::vector<char*> envp;
+    for (const auto& e : anchorEnv)
+        envp.push_back(const_cast<char*>(e.c_str()));
+    envp.push_back(nullptr);
+    std::fflush(stdout);
+    std::fflush(stderr);
+    const auto start = Clock::now();
+    const pid_t pid = ::fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        const int null = ::open("/dev/null", O_WRONLY);
+        ::dup2(null, STDOUT_FILENO);
+        if (anchor)
+            ::execvpe(args[0], args.data(), envp.data());
+        else
+            ::execvp(args[0], args.data());
+        std::perror(args[0]);
+        ::_exit(127);
+    }
+    int status = 0;
+    struct rusage usage = {};
+    if (::wait4(pid, &status, 0, &usage) != pid)
+        return false;
+    out.ms = msSince(start);
+    out.rssKb = usage.ru_maxrss;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 } // namespace bench
