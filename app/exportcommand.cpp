@@ -203,10 +203,6 @@ int ExportCommand::run(const std::vector<std::string>& args)
     const QString path = QString::fromStdString(out);
 
     if (view == "top-sites") {
-        CallTreeOptions up = options;
-        up.bottomUp = true;
-        auto bottom =
-            std::make_shared<const CallTree>(buildCallTree(*shared, uint32_t(snapshot), up));
         const std::string by = a.value("--by", "lineno");
         const auto grouping =
             by == "lineno"     ? TopSitesModel::Grouping::Frame
@@ -214,7 +210,7 @@ int ExportCommand::run(const std::vector<std::string>& args)
             : by == "traceback"
                 ? TopSitesModel::Grouping::CallStack
                 : throw Arguments::UsageError{"--by " + by + " (lineno, filename, traceback)"};
-        const auto rows = TopSitesModel::build(shared, tree, bottom, grouping);
+        const auto rows = TopSitesModel::build(shared, tree, grouping);
         const QString error = CsvExport::write(path, rows.csvHeader(), rows.size(),
                                                [&](size_t r) { return rows.csvRow(r); });
         return error.isEmpty() ? CommandLine::Ok : fail(error);

@@ -219,9 +219,19 @@ private:
 // Children come after their parents: one backward pass turns own costs into subtree totals.
 void sumSubtrees(CallTree& t)
 {
-    for (HugeVector<int64_t>& total : t.total)
+    // All columns in one pass: each parent is read once, not once per column.
+    int64_t* column[8];
+    const size_t columns = std::min<size_t>(t.total.size(), 8);
+    for (size_t c = 0; c < columns; ++c)
+        column[c] = t.total[c].data();
+    for (size_t v = t.nodeCount(); v-- > 1;) {
+        const uint32_t p = t.parent[v];
+        for (size_t c = 0; c < columns; ++c)
+            column[c][p] += column[c][v];
+    }
+    for (size_t c = columns; c < t.total.size(); ++c) // never more than 8 today
         for (size_t v = t.nodeCount(); v-- > 1;)
-            total[t.parent[v]] += total[v];
+            t.total[c][t.parent[v]] += t.total[c][v];
 }
 
 void linkChildren(CallTree& t)

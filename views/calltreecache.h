@@ -41,7 +41,9 @@ private:
         std::shared_ptr<const ProfileData> data; // kept alive while its tree is
         std::shared_ptr<const CallTree> tree;    // null while building
     };
-    static constexpr size_t kKept = 6;
+    // A tree of a large recording is 100-300 MB: keep the ones in use and the last one or two
+    // (the whole recording's, to come back to after a range), not a history of ranges.
+    static constexpr size_t kKept = 3;
     std::vector<Entry> m_entries; // most recently used last
 };
 

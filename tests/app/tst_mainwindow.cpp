@@ -253,6 +253,18 @@ private slots:
         const QModelIndex first = top->model()->index(0, 0);
         top->setCurrentIndex(first);
         QCOMPARE(w.state()->selectedFrame(), first.data(CallTreeModel::FrameRole).toUInt());
+
+        // The bottom-up tree is built when its tab is first shown, and covers the same total.
+        TablesPage* tables = w.tablesPage();
+        QVERIFY(!tables->treeModel(TablesPage::BottomUp)->tree());
+        tables->showTab(TablesPage::BottomUp);
+        QVERIFY(QTest::qWaitFor([&] { return tables->settled(); }, 60000));
+        const CallTree* up = tables->treeModel(TablesPage::BottomUp)->tree();
+        QVERIFY(up && up->bottomUp);
+        QVERIFY(tables->view(TablesPage::BottomUp)->model()->rowCount() > 0);
+        const CallTree* down = tables->treeModel(TablesPage::TopDown)->tree();
+        QCOMPARE(up->total[0][0], down->total[0][0]);
+        tables->showTab(TablesPage::TopDown);
     }
 
     void exports_data()

@@ -13,6 +13,7 @@
 #include <QAbstractItemModelTester>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <map>
 
 using namespace hs;
 
@@ -112,8 +113,8 @@ private slots:
             TopSitesModel model;
             QAbstractItemModelTester tester(&model,
                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
-            auto rows = std::make_shared<const TopSitesModel::Rows>(
-                TopSitesModel::build(data, top, bottom, g));
+            auto rows =
+                std::make_shared<const TopSitesModel::Rows>(TopSitesModel::build(data, top, g));
             model.setRows(rows);
             QCOMPARE(model.rowCount(), int(rows->size()));
             // Frame and call-stack rows partition the whole; so do files for Python.
@@ -122,6 +123,29 @@ private slots:
                 sum += rows->at(r, 0);
             if (g != TopSitesModel::Grouping::File || rows->kinds[0] == CostKind::Size)
                 QCOMPARE(sum, qint64(top->total[0][0]));
+            if (g == TopSitesModel::Grouping::Frame) {
+                // Rows by frame are the bottom-up tree's first level, built the long way.
+                std::map<uint64_t, std::vector<int64_t>> expected, got;
+                for (uint32_t k = 0; k < bottom->childCount(0); ++k) {
+                    const uint32_t c = bottom->child(0, k);
+                    std::vector<int64_t> costs;
+                    bool any = false;
+                    for (size_t j = 0; j < bottom->kinds.size(); ++j) {
+                        costs.push_back(bottom->total[j][c]);
+                        any |= costs.back() != 0;
+                    }
+                    if (any)
+                        expected[frameMergeKey(*data, bottom->frame[c])] = costs;
+                }
+                for (size_t r = 0; r < rows->size(); ++r) {
+                    std::vector<int64_t> costs;
+                    for (size_t j = 0; j < rows->kinds.size(); ++j)
+                        costs.push_back(rows->at(r, j));
+                    QVERIFY(got.emplace(frameMergeKey(*data, rows->frame[r]), costs).second);
+                }
+                QCOMPARE(got.size(), expected.size());
+                QVERIFY(got == expected);
+            }
             TreeFilterProxy proxy(-1, TopSitesModel::SortRole);
             QAbstractItemModelTester proxyTester(
                 &proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -160,7 +184,7 @@ private slots:
         for (const auto& c : cases) {
             TopSitesModel model;
             model.setRows(std::make_shared<const TopSitesModel::Rows>(
-                TopSitesModel::build(data, top, bottom, c.grouping)));
+                TopSitesModel::build(data, top, c.grouping)));
             TreeFilterProxy proxy(-1, TopSitesModel::SortRole);
             proxy.setSourceModel(&model);
             proxy.sort(1, Qt::DescendingOrder);

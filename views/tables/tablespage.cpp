@@ -96,6 +96,10 @@ TablesPage::TablesPage(SelectionState* state, CallTreeCache* cache, QWidget* par
         if (m_waiting)
             refresh();
     });
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab == BottomUp && !m_bottom)
+            refresh();
+    });
     connect(m_state, &SelectionState::currentChanged, this, &TablesPage::refresh);
     connect(m_state, &SelectionState::timeRangeChanged, this, &TablesPage::refresh);
     connect(m_state, &SelectionState::selectedFrameChanged, this, &TablesPage::followSelection);
@@ -159,9 +163,15 @@ void TablesPage::refresh()
     o.fromMs = m_state->fromMs();
     o.toMs = m_state->toMs();
     auto top = m_cache->get(doc->data, m_state->snapshot(), o);
-    o.bottomUp = true;
-    auto bottom = m_cache->get(doc->data, m_state->snapshot(), o);
-    m_waiting = !top || !bottom;
+    // The bottom-up tree can be several times the top-down one (4.6M nodes against 1.5M for
+    // a large compiler run): it is built when its tab is shown, not on every open and range.
+    std::shared_ptr<const CallTree> bottom;
+    const bool wantBottom = m_tabs->currentIndex() == BottomUp;
+    if (wantBottom) {
+        o.bottomUp = true;
+        bottom = m_cache->get(doc->data, m_state->snapshot(), o);
+    }
+    m_waiting = !top || (wantBottom && !bottom);
     if (!m_waiting)
         adoptTrees(std::move(top), std::move(bottom));
     emit settledChanged();
@@ -172,14 +182,17 @@ void TablesPage::adoptTrees(std::shared_ptr<const CallTree> top,
 {
     if (top == m_top && bottom == m_bottom)
         return;
+    const bool newTop = top != m_top;
     m_top = std::move(top);
     m_bottom = std::move(bottom);
     const auto data = m_state->document() ? m_state->document()->data : nullptr;
     for (auto* proxy : m_proxies)
         proxy->setKeep({});
-    m_topModel->setTree(data, m_top);
+    if (newTop) {
+        m_topModel->setTree(data, m_top);
+        rebuildSites();
+    }
     m_bottomModel->setTree(data, m_bottom);
-    rebuildSites();
     if (m_top) {
         const int column = m_topModel->costColumn(m_state->cost(), false);
         for (int t = 0; t < 2; ++t) {
@@ -196,12 +209,11 @@ void TablesPage::rebuildSites()
 {
     const auto data = m_state->document() ? m_state->document()->data : nullptr;
     auto top = m_top;
-    auto bottom = m_bottom;
     const auto grouping = TopSitesModel::Grouping(m_grouping->currentData().toInt());
     m_sitesJob->start<std::shared_ptr<const TopSitesModel::Rows>>(
-        [data, top, bottom, grouping] {
+        [data, top, grouping] {
             return std::make_shared<const TopSitesModel::Rows>(
-                TopSitesModel::build(data, top, bottom, grouping));
+                TopSitesModel::build(data, top, grouping));
         },
         [this, top](std::shared_ptr<const TopSitesModel::Rows> rows) {
             if (top != m_top)
@@ -234,8 +246,9 @@ void TablesPage::runFilter()
         [data, top, bottom, rows, text] {
             Filters f;
             f.top = std::make_shared<const std::vector<uint8_t>>(treeFilter(*data, *top, text));
-            f.bottom =
-                std::make_shared<const std::vector<uint8_t>>(treeFilter(*data, *bottom, text));
+            if (bottom) // only while the bottom-up tab has its tree
+                f.bottom =
+                    std::make_shared<const std::vector<uint8_t>>(treeFilter(*data, *bottom, text));
             if (rows) {
                 auto keep = std::make_shared<std::vector<uint8_t>>(rows->size(), 0);
                 for (size_t r = 0; r < rows->size(); ++r)
@@ -245,8 +258,8 @@ void TablesPage::runFilter()
             }
             return f;
         },
-        [this, top, rows](Filters f) {
-            if (top != m_top || rows != m_sitesModel->rows())
+        [this, top, bottom, rows](Filters f) {
+            if (top != m_top || bottom != m_bottom || rows != m_sitesModel->rows())
                 return;
             m_proxies[TopDown]->setKeep(f.top);
             m_proxies[BottomUp]->setKeep(f.bottom);
@@ -316,6 +329,8 @@ std::function<QString()> TablesPage::exportCsvJob(const QString& path) const
     }
     auto data = doc->data;
     auto tree = tab == TopDown ? m_top : m_bottom;
+    if (!tree)
+        return {}; // the bottom-up tree is still being built
     const QString text = m_filter->text();
     return [data, tree, text, path] {
         std::vector<uint8_t> keep;

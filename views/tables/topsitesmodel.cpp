@@ -3,55 +3,85 @@
 #include "costformat.h"
 #include "flametext.h"
 
-#include <map>
+#include <algorithm>
+#include <unordered_map>
 
 namespace hs {
 
 TopSitesModel::Rows TopSitesModel::build(std::shared_ptr<const ProfileData> data,
-                                         std::shared_ptr<const CallTree> topDown,
-                                         std::shared_ptr<const CallTree> bottomUp,
-                                         Grouping grouping)
+                                         std::shared_ptr<const CallTree> topDown, Grouping grouping)
 {
     Rows r;
     r.data = std::move(data);
     r.grouping = grouping;
-    r.tree = grouping == Grouping::CallStack ? std::move(topDown) : std::move(bottomUp);
-    if (!r.data || !r.tree || r.tree->nodeCount() == 0)
+    r.tree = std::move(topDown);
+    if (!r.data || !r.tree || r.tree->nodeCount() == 0 || r.tree->bottomUp)
         return r;
     const CallTree& t = *r.tree;
+    const size_t kinds = t.kinds.size();
     r.kinds = t.kinds;
-    for (size_t k = 0; k < t.kinds.size(); ++k)
+    for (size_t k = 0; k < kinds; ++k)
         r.all.push_back(t.total[k][0]);
-    const auto add = [&](uint32_t node, bool self) {
-        r.frame.push_back(t.frame[node]);
-        r.node.push_back(node);
-        for (size_t k = 0; k < t.kinds.size(); ++k)
-            r.cost.push_back(self ? t.selfCost(k, node) : t.total[k][node]);
-    };
     if (grouping == Grouping::CallStack) {
+        std::vector<int64_t> self(kinds);
         for (uint32_t v = 1; v < t.nodeCount(); ++v) {
             bool any = false;
-            for (size_t k = 0; k < t.kinds.size(); ++k)
-                any |= t.selfCost(k, v) != 0;
-            if (any)
-                add(v, true);
-        }
-    } else if (grouping == Grouping::Frame) {
-        for (uint32_t k = 0; k < t.childCount(0); ++k)
-            add(t.child(0, k), false);
-    } else {
-        std::map<uint32_t, size_t> byFile; // file string -> row
-        for (uint32_t k = 0; k < t.childCount(0); ++k) {
-            const uint32_t c = t.child(0, k);
-            const auto [it, added] = byFile.emplace(r.data->frames[t.frame[c]].file, r.size());
-            if (added) {
-                r.frame.push_back(t.frame[c]);
-                r.node.push_back(kNoIndex);
-                r.cost.resize(r.cost.size() + t.kinds.size(), 0);
+            for (size_t k = 0; k < kinds; ++k) {
+                self[k] = t.selfCost(k, v);
+                any |= self[k] != 0;
             }
-            for (size_t j = 0; j < t.kinds.size(); ++j)
-                r.cost[it->second * t.kinds.size() + j] += t.total[j][c];
+            if (!any)
+                continue;
+            r.frame.push_back(t.frame[v]);
+            r.node.push_back(v);
+            r.cost.insert(r.cost.end(), self.begin(), self.end());
         }
+        return r;
+    }
+    // A node's own cost is what its frame allocated on that path: summed by frame (or file) it
+    // is the bottom-up tree's first level, without building that much larger tree. Groups are
+    // looked up per frame (thousands), not per node (millions).
+    const ProfileData& d = *r.data;
+    std::unordered_map<uint64_t, uint32_t> groupOfKey;
+    std::vector<uint32_t> groupOfFrame(d.frames.size() + 1, kNoIndex);
+    for (size_t f = 0; f <= d.frames.size(); ++f) {
+        const auto frame = static_cast<uint32_t>(f);
+        const uint64_t key = grouping == Grouping::Frame ? frameMergeKey(d, frame)
+                             : f < d.frames.size()       ? d.frames[f].file
+                                                         : kNoIndex;
+        groupOfFrame[f] = groupOfKey.emplace(key, uint32_t(groupOfKey.size())).first->second;
+    }
+    const size_t groups = groupOfKey.size();
+    std::vector<int64_t> sums(groups * kinds, 0);
+    std::vector<uint32_t> firstNode(groups, kNoIndex); // the group's first node with a cost
+    HugeVector<int64_t> self(t.nodeCount());
+    for (size_t k = 0; k < kinds; ++k) {
+        // Self costs of every node in one pass: its total less its children's.
+        const HugeVector<int64_t>& total = t.total[k];
+        std::copy(total.begin(), total.end(), self.begin());
+        for (uint32_t v = 1; v < t.nodeCount(); ++v)
+            self[t.parent[v]] -= total[v];
+        for (uint32_t v = 1; v < t.nodeCount(); ++v) {
+            if (self[v] == 0)
+                continue;
+            const uint32_t frame = std::min<uint32_t>(t.frame[v], uint32_t(d.frames.size()));
+            const uint32_t g = groupOfFrame[frame];
+            sums[g * kinds + k] += self[v];
+            firstNode[g] = std::min(firstNode[g], v);
+        }
+    }
+    // Rows in the order their first node comes in the tree, each shown as that node's frame.
+    std::vector<uint32_t> order;
+    for (uint32_t g = 0; g < groups; ++g)
+        if (firstNode[g] != kNoIndex)
+            order.push_back(g);
+    std::sort(order.begin(), order.end(),
+              [&](uint32_t a, uint32_t b) { return firstNode[a] < firstNode[b]; });
+    for (const uint32_t g : order) {
+        r.frame.push_back(t.frame[firstNode[g]]);
+        r.node.push_back(kNoIndex);
+        r.cost.insert(r.cost.end(), sums.begin() + long(g * kinds),
+                      sums.begin() + long((g + 1) * kinds));
     }
     return r;
 }

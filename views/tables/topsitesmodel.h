@@ -39,7 +39,7 @@ public:
         std::vector<CostKind> kinds;
         std::vector<int64_t> all;    // by kind: the snapshot's total
         std::vector<uint32_t> frame; // by row
-        std::vector<uint32_t> node;  // by row: the tree node (kNoIndex for a file)
+        std::vector<uint32_t> node;  // by row: the tree node (by call stack only)
         std::vector<int64_t> cost;   // by row, then kind
 
         size_t size() const { return frame.size(); }
@@ -52,11 +52,10 @@ public:
 
     explicit TopSitesModel(QObject* parent = nullptr) : QAbstractTableModel(parent) {}
 
-    // Frame and File come from the bottom-up tree's first level, CallStack from the top-down
-    // tree's nodes with a cost of their own.
+    // From the top-down tree's nodes with a cost of their own: each one a row (CallStack), or
+    // summed by frame (Frame, what the bottom-up tree's first level shows) or by file.
     static Rows build(std::shared_ptr<const ProfileData> data,
-                      std::shared_ptr<const CallTree> topDown,
-                      std::shared_ptr<const CallTree> bottomUp, Grouping grouping);
+                      std::shared_ptr<const CallTree> topDown, Grouping grouping);
     void setRows(std::shared_ptr<const Rows> rows);
     const std::shared_ptr<const Rows>& rows() const { return m_rows; }
     Grouping grouping() const { return m_rows ? m_rows->grouping : Grouping::Frame; }
