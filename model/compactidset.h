@@ -43,10 +43,10 @@ public:
             grow(hashOf);
     }
 
-    void clear()
+    void clear() // and give the memory back: a cleared index is one no longer needed
     {
-        m_ids.clear();
-        m_tags.clear();
+        HugeVector<uint32_t>().swap(m_ids);
+        HugeVector<uint16_t>().swap(m_tags);
         m_size = 0;
         m_mask = 0;
     }

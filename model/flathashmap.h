@@ -68,9 +68,9 @@ public:
         rehash(old, slotCount);
     }
 
-    void clear()
+    void clear() // and give the memory back: a cleared map is one no longer needed
     {
-        m_slots.clear();
+        HugeVector<Slot>().swap(m_slots);
         m_size = 0;
         m_mask = 0;
     }
