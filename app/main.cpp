@@ -3,7 +3,6 @@
 #include "exportcommand.h"
 #include "guimain.h"
 #include "hserror.h"
-#include "hugepagemalloc.h"
 #include "inputfile.h"
 #include "storewriter.h"
 
@@ -77,7 +76,6 @@ extern "C" void onBusError(int)
 
 int main(int argc, char** argv)
 {
-    hs::useHugePageMalloc(argv);
     std::signal(SIGBUS, onBusError);
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);

@@ -18,7 +18,6 @@
 #include "calltree.h"
 #include "flamelayout.h"
 #include "flamepainter.h"
-#include "hugepagemalloc.h"
 #include "largerecording.h"
 #include "profiledata.h"
 #include "store.h"
@@ -357,7 +356,6 @@ OpenResult openAndPaint(const std::string& store, const hs::FlamePainter::Style&
 
 int main(int argc, char** argv)
 {
-    hs::useHugePageMalloc(argv);
     int runs = 5;
     std::string dir = "/tmp/heapscope-bench";
     std::string file;

@@ -13,7 +13,6 @@
 
 #include "benchprocess.h"
 #include "flamegraphpage.h"
-#include "hugepagemalloc.h"
 #include "largerecording.h"
 #include "mainwindow.h"
 #include "profiledata.h"
@@ -49,10 +48,24 @@ bool allSettled(const hs::MainWindow& w)
 
 // Runs the event loop until every page has settled (woken by their signals, with a 2 ms poll
 // as a safety net), then paints the whole window once. False on a 5-minute timeout.
-bool settleAndPaint(hs::MainWindow& w, const std::function<bool()>& extra = {})
+// When each page (summary, flame graph, tables, timeline) first settled, ms from `start`.
+struct PageTimes
+{
+    double ms[4] = {-1, -1, -1, -1};
+};
+
+bool settleAndPaint(hs::MainWindow& w, const std::function<bool()>& extra = {},
+                    PageTimes* times = nullptr, Clock::time_point start = {})
 {
     QEventLoop loop;
     const auto check = [&] {
+        if (times) {
+            const bool settled[4] = {w.summaryPage()->settled(), w.flamePage()->settled(),
+                                     w.tablesPage()->settled(), w.timelinePage()->settled()};
+            for (int p = 0; p < 4; ++p)
+                if (settled[p] && times->ms[p] < 0 && (!extra || extra()))
+                    times->ms[p] = msSince(start);
+        }
         if (allSettled(w) && (!extra || extra()))
             loop.quit();
     };
@@ -96,7 +109,6 @@ std::string format(const char* fmt, double a, double b, double c)
 
 int main(int argc, char** argv)
 {
-    hs::useHugePageMalloc(argv);
     int runs = 5;
     std::string dir = "/tmp/heapscope-bench";
     std::string file;
@@ -143,7 +155,10 @@ int main(int argc, char** argv)
         QObject::connect(&w, &hs::MainWindow::importFinished, [&] { imported = true; });
     const auto start = Clock::now();
     w.openFiles({QString::fromStdString(large.store)});
-    const bool opened = settleAndPaint(w, [&] { return imported; }) && w.state()->data();
+    PageTimes pages;
+    const bool opened = settleAndPaint(
+                            w, [&] { return imported; }, &pages, start) &&
+                        w.state()->data();
     const double openMs = msSince(start);
     QObject::disconnect(done);
     if (!opened) {
@@ -151,8 +166,10 @@ int main(int argc, char** argv)
         return 1;
     }
     const double peakMiB = bench::statusKb("VmHWM:") / 1024.0;
-    std::printf("1. open: %.0f ms (heaptrack_print %.0f ms, 1/%.0f)\n", openMs, anchorMs,
-                anchorMs / openMs);
+    std::printf("1. open: %.0f ms (heaptrack_print %.0f ms, 1/%.0f); pages settled at: summary "
+                "%.0f, flame graph %.0f, tables %.0f, timeline %.0f ms\n",
+                openMs, anchorMs, anchorMs / openMs, pages.ms[0], pages.ms[1], pages.ms[2],
+                pages.ms[3]);
     std::printf("2. peak RSS with the file open: %.1f MiB (%.1f MiB before opening; "
                 "heaptrack_print %.1f MiB)\n",
                 peakMiB, before / 1024.0, anchorMiB);

@@ -137,40 +137,14 @@ inline bool olderThan(const std::string& a, const std::string& b)
     return ::stat(a.c_str(), &sa) == 0 && ::stat(b.c_str(), &sb) == 0 && sa.st_mtime < sb.st_mtime;
 }
 
-// A benchmark that runs with glibc's huge-page malloc (hs::useHugePageMalloc, as heapscope
-// does) runs its anchor as people run it: without the tunable that call added.
-inline std::vector<std::string> anchorEnvironment()
-{
-    std::vector<std::string> env;
-    for (char** e = environ; *e; ++e) {
-        std::string entry = *e;
-        if (entry.rfind("GLIBC_TUNABLES=", 0) == 0) {
-            for (const std::string added : {":glibc.malloc.hugetlb=1", "glibc.malloc.hugetlb=1"})
-                if (const size_t at = entry.rfind(added); at != std::string::npos) {
-                    entry.erase(at, added.size());
-                    break;
-                }
-            if (entry == "GLIBC_TUNABLES=")
-                continue;
-        }
-        env.push_back(entry);
-    }
-    return env;
-}
-
 // Like runOnce, but a failing command is reported, not fatal (the caller may hold a Qt
 // application and threads may have run: nothing is allocated between fork and exec).
-inline bool tryRun(const std::vector<std::string>& argv, Sample& out, bool anchor = false)
+inline bool tryRun(const std::vector<std::string>& argv, Sample& out)
 {
     std::vector<char*> args;
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    static const std::vector<std::string> anchorEnv = anchorEnvironment();
-    std::vector<char*> envp;
-    for (const auto& e : anchorEnv)
-        envp.push_back(const_cast<char*>(e.c_str()));
-    envp.push_back(nullptr);
     std::fflush(stdout);
     std::fflush(stderr);
     const auto start = Clock::now();
@@ -180,10 +154,7 @@ inline bool tryRun(const std::vector<std::string>& argv, Sample& out, bool ancho
     if (pid == 0) {
         const int null = ::open("/dev/null", O_WRONLY);
         ::dup2(null, STDOUT_FILENO);
-        if (anchor)
-            ::execvpe(args[0], args.data(), envp.data());
-        else
-            ::execvp(args[0], args.data());
+        ::execvp(args[0], args.data());
         std::perror(args[0]);
         ::_exit(127);
     }

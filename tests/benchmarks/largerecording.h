@@ -55,7 +55,7 @@ inline LargeRecording prepareLargeRecording(const std::string& dir, std::string 
     }
     if (r.skip.empty()) {
         std::printf("Running heaptrack_print %s once...\n", r.file.c_str());
-        if (!tryRun({"heaptrack_print", r.file}, r.print, true) || r.print.ms <= 0)
+        if (!tryRun({"heaptrack_print", r.file}, r.print) || r.print.ms <= 0)
             r.skip = "heaptrack_print " + r.file + " failed";
         else
             std::printf("heaptrack_print: %.0f ms, peak RSS %.1f MiB\n\n", r.print.ms,
