@@ -132,24 +132,39 @@ void FlamePainter::paint(QPainter& p, const QRectF& exposed) const
         p.setFont(m_style.font);
     }
     const QColor border = m_style.dark ? QColor(30, 30, 30) : QColor(255, 255, 255);
+    const QPen borderPen(border, 1);
+    bool borderSet = false; // the pen is the border's (setPen per box is measurable)
     for (const FlameBox& box : m_layout.boxes) {
         const QRectF r = boxRect(box);
         if (!exposed.isNull() && !exposed.intersects(r))
             continue;
+        const bool isSelected = selected(box);
+        if (r.width() < 3 && !isSelected) {
+            // Only a fill, thousands of them in a large graph: whole pixels take the raster
+            // engine's solid-fill path (fractional edges are invisible at this width).
+            const int left = qRound(r.left());
+            const int right = std::max(left + 1, qRound(r.right()));
+            p.fillRect(QRect(left, int(r.top()), right - left, int(r.height())), fill(box));
+            continue;
+        }
         p.fillRect(r, fill(box));
         if (r.width() >= 3) {
-            p.setPen(QPen(border, 1));
+            if (!borderSet)
+                p.setPen(borderPen);
+            borderSet = true;
             p.drawLine(r.topRight(), r.bottomRight());
             p.drawLine(r.bottomLeft(), r.bottomRight());
         }
-        if (selected(box)) {
+        if (isSelected) {
             p.setPen(QPen(m_style.dark ? QColor(255, 220, 80) : QColor(20, 60, 200), 2));
+            borderSet = false;
             p.drawRect(r.adjusted(1, 1, -1, -1));
         }
         if (r.width() > 3 * metrics.averageCharWidth()) {
             const QString text = metrics.elidedText(label(box), Qt::ElideRight, r.width() - 6);
             if (!text.isEmpty()) {
                 p.setPen(textColour(box));
+                borderSet = false;
                 p.drawText(r.adjusted(3, 0, -3, 0), Qt::AlignVCenter | Qt::AlignLeft, text);
             }
         }
