@@ -62,7 +62,7 @@ bool costIsBytes(CostKind kind)
 
 int64_t CallTree::selfCost(size_t column, uint32_t node) const
 {
-    const HugeVector<int64_t>& t = total[column];
+    const TreeArray<int64_t>& t = total[column];
     if (bottomUp && node != 0) // only an allocating frame (the top level) has a cost of its own
         return parent[node] == 0 ? t[node] : 0;
     int64_t self = t[node];
@@ -284,7 +284,7 @@ void growMerged(const ProfileData& data, uint32_t snapshot, const CallTreeOption
         tree.depth.push_back(
             static_cast<uint16_t>(std::min<uint32_t>(tree.depth[p] + 1u, UINT16_MAX)));
     }
-    tree.total.assign(columns, HugeVector<int64_t>(tree.parent.size(), 0));
+    tree.total.assign(columns, TreeArray<int64_t>(tree.parent.size(), 0));
     visitCosts(data, snapshot, tree.kinds, options, [&](uint32_t stack, const int64_t* v) {
         const uint32_t node = nodeOf[merged[stack]];
         for (size_t c = 0; c < columns; ++c)

@@ -32,16 +32,18 @@ bool costIsBytes(CostKind kind);
 // flat arrays; node 0 is the root (everything), parents come before their children, and a
 // node's children are children[childStart[n] .. childStart[n + 1]). Frames merge by
 // function (and module) where the source names functions, by file and line otherwise.
+template <typename T>
+using TreeArray = HugeVector<T>;
+
 struct CallTree
 {
-    // Large trees fill these once: huge pages make that a fault per 2 MiB, not per 4 KiB.
-    HugeVector<uint32_t> parent; // kNoIndex for the root
-    HugeVector<uint32_t> frame;  // a representative frame; kNoIndex for the root
-    HugeVector<uint16_t> depth;  // 0 for the root
-    HugeVector<uint32_t> childStart;
-    HugeVector<uint32_t> children;
-    std::vector<CostKind> kinds;            // the cost columns, in display order
-    std::vector<HugeVector<int64_t>> total; // by column, then node: inclusive cost
+    TreeArray<uint32_t> parent; // kNoIndex for the root
+    TreeArray<uint32_t> frame;  // a representative frame; kNoIndex for the root
+    TreeArray<uint16_t> depth;  // 0 for the root
+    TreeArray<uint32_t> childStart;
+    TreeArray<uint32_t> children;
+    std::vector<CostKind> kinds;           // the cost columns, in display order
+    std::vector<TreeArray<int64_t>> total; // by column, then node: inclusive cost
     bool bottomUp = false;
 
     size_t nodeCount() const { return parent.size(); }

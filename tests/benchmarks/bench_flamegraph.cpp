@@ -191,7 +191,7 @@ hs::CallTree makeCallTree(const Shape& s, const std::vector<uint64_t>& size,
     for (size_t v = 1; v < n; ++v)
         tree.children[next[tree.parent[v]]++] = static_cast<uint32_t>(v);
     tree.kinds = {hs::CostKind::Size, hs::CostKind::Count};
-    tree.total.assign(2, hs::HugeVector<int64_t>(n, 0));
+    tree.total.assign(2, hs::TreeArray<int64_t>(n, 0));
     for (size_t v = 0; v < n; ++v) {
         tree.total[0][v] = static_cast<int64_t>(size[v]);
         tree.total[1][v] = static_cast<int64_t>(count[v]);

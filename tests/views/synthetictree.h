@@ -27,7 +27,7 @@ inline SyntheticTree makeTree(const std::vector<uint32_t>& parent, const std::ve
     t.parent.assign(n, hs::kNoIndex);
     t.frame.assign(n, hs::kNoIndex);
     t.depth.assign(n, 0);
-    t.total.assign(2, hs::HugeVector<int64_t>(n, 0));
+    t.total.assign(2, hs::TreeArray<int64_t>(n, 0));
     std::vector<uint32_t> count(n + 1, 0);
     for (size_t v = 1; v < n; ++v) {
         t.parent[v] = parent[v - 1];

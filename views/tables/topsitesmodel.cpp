@@ -54,10 +54,10 @@ TopSitesModel::Rows TopSitesModel::build(std::shared_ptr<const ProfileData> data
     const size_t groups = groupOfKey.size();
     std::vector<int64_t> sums(groups * kinds, 0);
     std::vector<uint32_t> firstNode(groups, kNoIndex); // the group's first node with a cost
-    HugeVector<int64_t> self(t.nodeCount());
+    TreeArray<int64_t> self(t.nodeCount());
     for (size_t k = 0; k < kinds; ++k) {
         // Self costs of every node in one pass: its total less its children's.
-        const HugeVector<int64_t>& total = t.total[k];
+        const TreeArray<int64_t>& total = t.total[k];
         std::copy(total.begin(), total.end(), self.begin());
         for (uint32_t v = 1; v < t.nodeCount(); ++v)
             self[t.parent[v]] -= total[v];
