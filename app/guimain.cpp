@@ -9,12 +9,6 @@
 
 namespace hs {
 
-bool GuiMain::hasDisplay()
-{
-    return qEnvironmentVariableIsSet("QT_QPA_PLATFORM") || qEnvironmentVariableIsSet("DISPLAY") ||
-           qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
-}
-
 int GuiMain::run(int argc, char** argv, const std::vector<std::string>& files)
 {
     QApplication::setApplicationName(QStringLiteral("heapscope"));
