@@ -294,7 +294,27 @@ void growMerged(const ProfileData& data, uint32_t snapshot, const CallTreeOption
 
 } // namespace
 
-CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTreeOptions& options)
+uint32_t CallTree::row(uint32_t n) const
+{
+    if (n == 0 || n >= nodeCount())
+        return 0;
+    const auto first = children.begin() + childStart[parent[n]];
+    const auto last = children.begin() + childStart[parent[n] + 1];
+    return static_cast<uint32_t>(std::lower_bound(first, last, n) - first);
+}
+
+MergedTree mergedTree(const ProfileData& data)
+{
+    MergedTree m;
+    if (!mergedNodes(data, data.mergedStacks, m.parent, m.frame).empty()) {
+        m.recomputed = mergeStacks(data); // not imported with them, or damaged
+        mergedNodes(data, m.recomputed, m.parent, m.frame);
+    }
+    return m;
+}
+
+CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTreeOptions& options,
+                       const MergedTree* merged)
 {
     CallTree tree;
     tree.bottomUp = options.bottomUp;
@@ -306,14 +326,12 @@ CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTre
     CallTreeOptions o = options;
     o.windowed = windowed;
     if (!options.bottomUp && !options.collapseRecursion) {
-        std::vector<uint32_t> mparent, mframe;
-        std::vector<uint32_t> computed;
-        if (!mergedNodes(data, data.mergedStacks, mparent, mframe).empty()) {
-            computed = mergeStacks(data); // not imported with them, or damaged
-            mergedNodes(data, computed, mparent, mframe);
+        MergedTree own;
+        if (!merged) {
+            own = mergedTree(data);
+            merged = &own;
         }
-        growMerged(data, snapshot, o, computed.empty() ? data.mergedStacks : computed, mparent,
-                   mframe, tree);
+        growMerged(data, snapshot, o, merged->ofStack(data), merged->parent, merged->frame, tree);
         // Children come after their parents: one backward pass sums whole subtrees.
         sumSubtrees(tree);
         linkChildren(tree);

@@ -30,7 +30,8 @@ bool costIsBytes(CostKind kind);
 // A snapshot's call stacks as a tree with every cost column: top-down (callers first, what a
 // flame graph draws) or bottom-up (the allocating frame first, then its callers). Nodes are
 // flat arrays; node 0 is the root (everything), parents come before their children, and a
-// node's children are children[childStart[n] .. childStart[n + 1]). Frames merge by
+// node's children are children[childStart[n] .. childStart[n + 1]), in node order. Frames
+// merge by
 // function (and module) where the source names functions, by file and line otherwise.
 template <typename T>
 using TreeArray = HugeVector<T>;
@@ -49,6 +50,9 @@ struct CallTree
     size_t nodeCount() const { return parent.size(); }
     uint32_t childCount(uint32_t n) const { return childStart[n + 1] - childStart[n]; }
     uint32_t child(uint32_t n, uint32_t k) const { return children[childStart[n] + k]; }
+    // n's place among its parent's children (0 for the root): a binary search, since they are
+    // in node order, so that no array of rows is kept beside the tree.
+    uint32_t row(uint32_t n) const;
     int column(CostKind kind) const; // -1 if the tree has no such column
     // The cost of the node itself: its total less its children's (top-down); in a bottom-up
     // tree, an allocating frame's total and nothing deeper. Not stored: it would double the
@@ -68,7 +72,23 @@ struct CallTreeOptions
 // The cost columns a snapshot has.
 std::vector<CostKind> costKinds(const ProfileData& data, uint32_t snapshot, bool windowed);
 
-CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTreeOptions& options);
+// The merged top-down nodes of the stacks (stackmerge.h), checked against them: what a
+// top-down call tree is grown from. Computed per build unless a caller that builds many trees
+// of one ProfileData computes it once and passes it in.
+struct MergedTree
+{
+    std::vector<uint32_t> recomputed; // the stacks' nodes when the stored ones do not fit
+    std::vector<uint32_t> parent;     // by merged node
+    std::vector<uint32_t> frame;      // by merged node: its first stack's frame
+    const std::vector<uint32_t>& ofStack(const ProfileData& data) const
+    {
+        return recomputed.empty() ? data.mergedStacks : recomputed;
+    }
+};
+MergedTree mergedTree(const ProfileData& data);
+
+CallTree buildCallTree(const ProfileData& data, uint32_t snapshot, const CallTreeOptions& options,
+                       const MergedTree* merged = nullptr);
 
 // Frames with the same key are one node of a call tree: the function and module where there
 // is a function name, else the frame itself (a Python file and line).

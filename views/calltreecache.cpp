@@ -36,11 +36,27 @@ std::shared_ptr<const CallTree> CallTreeCache::get(const std::shared_ptr<const P
         watcher->deleteLater();
         emit ready();
     });
-    watcher->setFuture(QtConcurrent::run(workerPool(), [data, snapshot, options] {
+    std::shared_ptr<Merged> merged = mergedFor(data);
+    watcher->setFuture(QtConcurrent::run(workerPool(), [data, snapshot, options, merged] {
+        std::call_once(merged->once, [&] { merged->tree = mergedTree(*data); });
         return std::shared_ptr<const CallTree>(
-            std::make_shared<CallTree>(buildCallTree(*data, snapshot, options)));
+            std::make_shared<CallTree>(buildCallTree(*data, snapshot, options, &merged->tree)));
     }));
     return {};
+}
+
+std::shared_ptr<CallTreeCache::Merged>
+CallTreeCache::mergedFor(const std::shared_ptr<const ProfileData>& data)
+{
+    // Inputs that were closed are forgotten; a new input at a freed one's address is another.
+    std::erase_if(m_merged, [](const auto& m) { return m->data.expired(); });
+    for (const auto& m : m_merged)
+        if (m->data.lock() == data)
+            return m;
+    auto m = std::make_shared<Merged>();
+    m->data = data;
+    m_merged.push_back(m);
+    return m;
 }
 
 bool CallTreeCache::building() const

@@ -4,6 +4,7 @@
 
 #include <QObject>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace hs {
@@ -41,6 +42,17 @@ private:
         std::shared_ptr<const ProfileData> data; // kept alive while its tree is
         std::shared_ptr<const CallTree> tree;    // null while building
     };
+    // Each input's merged nodes, computed once on the first build that needs them (12 MB and
+    // ~15 ms for a large recording, which every re-filter would otherwise pay again).
+    struct Merged
+    {
+        std::weak_ptr<const ProfileData> data;
+        std::once_flag once;
+        MergedTree tree;
+    };
+    std::shared_ptr<Merged> mergedFor(const std::shared_ptr<const ProfileData>& data);
+    std::vector<std::shared_ptr<Merged>> m_merged;
+
     // A tree of a large recording is 100-300 MB: keep the ones in use and the last one or two
     // (the whole recording's, to come back to after a range), not a history of ranges.
     static constexpr size_t kKept = 3;

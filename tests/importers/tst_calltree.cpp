@@ -37,7 +37,7 @@ QString structureProblem(const CallTree& t)
     for (uint32_t v = 0; v < t.nodeCount(); ++v) {
         for (uint32_t k = 0; k < t.childCount(v); ++k) {
             const uint32_t c = t.child(v, k);
-            if (t.parent[c] != v || t.depth[c] != t.depth[v] + 1 || c <= v)
+            if (t.parent[c] != v || t.depth[c] != t.depth[v] + 1 || c <= v || t.row(c) != k)
                 return QStringLiteral("links of node %1").arg(c);
             ++seen[c];
         }
@@ -263,10 +263,16 @@ private slots:
                 QCOMPARE(t.total[0][v], it->second);
             }
             QVERIFY(sameTree(buildCallTree(back, snap, {}), t));
+            const MergedTree once = mergedTree(d); // as the window computes it, once per input
+            QVERIFY(once.recomputed.empty());
+            QVERIFY(sameTree(buildCallTree(d, snap, {}, &once), t));
 
             ProfileData damaged = d;
             damaged.mergedStacks.assign(d.stacks.size(), 0); // every stack one node
             QVERIFY(sameTree(buildCallTree(damaged, snap, {}), t));
+            const MergedTree fixed = mergedTree(damaged);
+            QCOMPARE(fixed.recomputed, d.mergedStacks);
+            QVERIFY(sameTree(buildCallTree(damaged, snap, {}, &fixed), t));
             damaged.mergedStacks.pop_back();
             QVERIFY(sameTree(buildCallTree(damaged, snap, {}), t));
             damaged.mergedStacks.clear();

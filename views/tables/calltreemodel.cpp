@@ -11,15 +11,8 @@ void CallTreeModel::setTree(std::shared_ptr<const ProfileData> data,
     beginResetModel();
     m_data = std::move(data);
     m_tree = std::move(tree);
-    m_row.clear();
-    if (m_tree && m_data) {
-        m_row.assign(m_tree->nodeCount(), 0);
-        for (uint32_t v = 0; v < m_tree->nodeCount(); ++v)
-            for (uint32_t k = 0; k < m_tree->childCount(v); ++k)
-                m_row[m_tree->child(v, k)] = k;
-    } else {
+    if (!m_data)
         m_tree.reset();
-    }
     endResetModel();
 }
 
@@ -32,7 +25,7 @@ QModelIndex CallTreeModel::indexOfNode(uint32_t node) const
 {
     if (!m_tree || node == 0 || node >= m_tree->nodeCount())
         return {};
-    return createIndex(int(m_row[node]), 0, quintptr(node));
+    return createIndex(int(m_tree->row(node)), 0, quintptr(node));
 }
 
 uint32_t CallTreeModel::bestNodeOfFrame(uint32_t frame) const

@@ -47,7 +47,6 @@ private:
 
     std::shared_ptr<const ProfileData> m_data;
     std::shared_ptr<const CallTree> m_tree;
-    std::vector<uint32_t> m_row; // by node: its row under its parent
 };
 
 } // namespace hs
