@@ -4,9 +4,9 @@
 #include "hserror.h"
 #include "inputfile.h"
 #include "mappedpages.h"
+#include "sha256.h"
 #include "store.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <cstdio>
 #include <future>
@@ -65,15 +65,15 @@ void InputLoader::importRaw(const std::string& path, ProfileBuilder& builder,
         auto sha256 = std::async(options.hash ? std::launch::async : std::launch::deferred, [&] {
             if (!options.hash)
                 return std::string();
-            QCryptographicHash hash(QCryptographicHash::Sha256);
+            Sha256 hash;
             constexpr size_t kPiece = size_t(4) << 20;
             for (size_t at = 0; at < bytes.size(); at += kPiece) {
                 const std::string_view piece = bytes.substr(at, kPiece);
-                hash.addData(QByteArrayView(piece.data(), qsizetype(piece.size())));
+                hash.addData(piece.data(), piece.size());
                 if (stream)
                     releaseMappedPages(piece.data(), piece.data() + piece.size());
             }
-            return hash.result().toHex().toStdString();
+            return hash.hexResult();
         });
         // The input is a private read-only mapping of the file (InputFile).
         HeaptrackImporter::Options heaptrackOptions = options.heaptrack;

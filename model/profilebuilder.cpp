@@ -13,8 +13,28 @@ void checkRoom(size_t size, const char* what)
 }
 } // namespace
 
+ProfileBuilder::~ProfileBuilder()
+{
+    dropMergeAhead();
+}
+
+void ProfileBuilder::mergeAhead()
+{
+    dropMergeAhead();
+    m_mergeAhead = std::async(std::launch::async, [data = &m_data] { return mergeStacks(*data); });
+}
+
+void ProfileBuilder::dropMergeAhead()
+{
+    if (m_mergeAhead.valid()) {
+        m_mergeAhead.wait(); // an exception it holds goes with it: take() merges again
+        m_mergeAhead = {};
+    }
+}
+
 uint32_t ProfileBuilder::internString(std::string_view value)
 {
+    dropMergeAhead();
     if (auto it = m_stringIds.find(value); it != m_stringIds.end())
         return it->second;
     checkRoom(m_data.strings.size(), "strings");
@@ -26,6 +46,7 @@ uint32_t ProfileBuilder::internString(std::string_view value)
 
 uint32_t ProfileBuilder::internFrame(const Frame& frame)
 {
+    dropMergeAhead();
     // Only the line is chosen freely by an input; it goes through the seeded mix, the ids
     // (assigned here, in order) are spread by odd multipliers. FlatHashMap mixes the sum again.
     const uint64_t h = seededhash::mix(static_cast<uint64_t>(frame.line) ^ seededhash::seed()) ^
@@ -53,6 +74,7 @@ uint64_t stackHash(uint32_t parent, uint32_t frame)
 
 void ProfileBuilder::reserveStacks(size_t count)
 {
+    dropMergeAhead();
     m_data.stacks.reserve(m_data.stacks.size() + count);
     m_stackIds.reserve(m_data.stacks.size() + count, [&](uint32_t existing) {
         return stackHash(m_data.stacks[existing].parent, m_data.stacks[existing].frame);
@@ -70,6 +92,7 @@ uint32_t ProfileBuilder::internStack(uint32_t parent, uint32_t frame)
     const auto hashOfExisting = [&](uint32_t existing) {
         return stackHash(m_data.stacks[existing].parent, m_data.stacks[existing].frame);
     };
+    dropMergeAhead();
     if (!m_stacksIndexed) { // rebuilt after releaseStackIndex(): every stack is distinct
         m_stacksIndexed = true;
         for (size_t i = 0; i < m_data.stacks.size(); ++i)
@@ -125,7 +148,7 @@ ProfileData ProfileBuilder::take()
     m_stringIds.clear();
     m_frameIds.clear();
     m_stackIds.clear();
-    m_data.mergedStacks = mergeStacks(m_data);
+    m_data.mergedStacks = m_mergeAhead.valid() ? m_mergeAhead.get() : mergeStacks(m_data);
     return std::move(m_data);
 }
 

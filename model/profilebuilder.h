@@ -5,6 +5,7 @@
 #include "profiledata.h"
 #include "seededhash.h"
 
+#include <future>
 #include <string_view>
 #include <unordered_map>
 
@@ -15,6 +16,11 @@ namespace hs {
 class ProfileBuilder
 {
 public:
+    ProfileBuilder() = default;
+    ProfileBuilder(const ProfileBuilder&) = delete; // a merge ahead reads this one's data
+    ProfileBuilder& operator=(const ProfileBuilder&) = delete;
+    ~ProfileBuilder();
+
     uint32_t internString(std::string_view value);
     uint32_t internFrame(const Frame& frame);
     uint32_t internStack(uint32_t parent, uint32_t frame);
@@ -32,6 +38,11 @@ public:
     SnapshotInfo& snapshotInfo(uint32_t snapshot) { return m_data.snapshots[snapshot].info; }
     RecordingInfo& recordingInfo(uint32_t recording) { return m_data.recordings[recording]; }
 
+    // Starts merging the stacks (see mergeStacks) on another thread, for take(): an importer
+    // whose stacks are final calls it before the rest of its work. Interning anything after
+    // it drops the merge (take() then merges again), so it is only ever an overlap.
+    void mergeAhead();
+
     const ProfileData& data() const { return m_data; }
     ProfileData take();
 
@@ -47,6 +58,9 @@ private:
     FlatHashMap m_frameIds;  // by hash of the frame's fields
     CompactIdSet m_stackIds; // keyed by the stacks' own (parent, frame)
     bool m_stacksIndexed = true;
+    void dropMergeAhead();
+    // Last: it is waited for before the data it reads is destroyed.
+    std::future<std::vector<uint32_t>> m_mergeAhead;
 };
 
 } // namespace hs

@@ -9,35 +9,38 @@ namespace hs {
 std::vector<uint32_t> mergeStacks(const ProfileData& data)
 {
     // Runs at the end of an import, next to everything imported, so it keeps little: a table
-    // of 4-byte slots holding merged node numbers, and each node's first stack, through which
-    // candidates are compared (its merged parent and its frame's key).
+    // of 4-byte slots holding merged node numbers, each merged node's parent and frame side by
+    // side, and each frame's key. A probe then reads the slot and the node (two cache misses)
+    // instead of going through the node's first stack to its frame.
     const size_t n = data.stacks.size();
     std::vector<uint32_t> merged(n, 0);
-    std::vector<uint32_t> first; // by merged node: the first stack merged into it
-    first.reserve(n);
+    HugeVector<StackNode> nodes; // by merged node: its merged parent and first frame
+    nodes.reserve(n);
+    std::vector<uint64_t> keyOfFrame(data.frames.size());
+    for (size_t f = 0; f < keyOfFrame.size(); ++f)
+        keyOfFrame[f] = frameMergeKey(data, static_cast<uint32_t>(f));
+    const auto keyOf = [&](uint32_t frame) {
+        return frame < keyOfFrame.size() ? keyOfFrame[frame] : frameMergeKey(data, frame);
+    };
     size_t slotCount = 1024;
     while (slotCount * 3 < n * 4)
         slotCount *= 2;
     HugeVector<uint32_t> slots(slotCount, kNoIndex);
     const size_t mask = slotCount - 1;
     const uint64_t seed = seededhash::seed();
-    const auto parentOf = [&](const StackNode& sn) {
-        return sn.parent == kNoIndex ? kNoIndex : merged[sn.parent];
-    };
     for (size_t s = 0; s < n; ++s) {
         const StackNode& sn = data.stacks[s];
-        const uint32_t p = parentOf(sn);
-        const uint64_t k = frameMergeKey(data, sn.frame);
+        const uint32_t p = sn.parent == kNoIndex ? kNoIndex : merged[sn.parent];
+        const uint64_t k = keyOf(sn.frame);
         size_t i = size_t(seededhash::mix((k * 0x9E3779B97F4A7C15ull ^ p) ^ seed)) & mask;
         for (;; i = (i + 1) & mask) {
             const uint32_t m = slots[i];
             if (m == kNoIndex) {
-                merged[s] = slots[i] = static_cast<uint32_t>(first.size());
-                first.push_back(static_cast<uint32_t>(s));
+                merged[s] = slots[i] = static_cast<uint32_t>(nodes.size());
+                nodes.push_back({p, sn.frame});
                 break;
             }
-            const StackNode& other = data.stacks[first[m]];
-            if (parentOf(other) == p && frameMergeKey(data, other.frame) == k) {
+            if (nodes[m].parent == p && keyOf(nodes[m].frame) == k) {
                 merged[s] = m;
                 break;
             }

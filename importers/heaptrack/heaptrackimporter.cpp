@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <future>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -111,18 +112,21 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
             stackOfInfo[i] = site;
         }
         // Locations in heaptrack_print's order (by key); each remembers its first site (in
-        // file order) until the stacks exist.
-        const auto order = orderBy(infos.size(), [&](uint32_t a, uint32_t b) {
-            return locationOf(symbols, ipOfInfo[a]) < locationOf(symbols, ipOfInfo[b]);
+        // file order) until the stacks exist. They read the addresses only, which the mapping
+        // leaves alone: both cores work.
+        auto locations = std::async(std::launch::async, [&] {
+            const auto order = orderBy(infos.size(), [&](uint32_t a, uint32_t b) {
+                return locationOf(symbols, ipOfInfo[a]) < locationOf(symbols, ipOfInfo[b]);
+            });
+            LocationKey previous{};
+            for (size_t k = 0; k < order.size(); ++k) {
+                const LocationKey key = locationOf(symbols, ipOfInfo[order[k]]);
+                if (k == 0 || key != previous)
+                    heap.locations.push_back(order[k]);
+                locationOfInfo[order[k]] = static_cast<uint32_t>(heap.locations.size() - 1);
+                previous = key;
+            }
         });
-        LocationKey previous{};
-        for (size_t k = 0; k < order.size(); ++k) {
-            const LocationKey key = locationOf(symbols, ipOfInfo[order[k]]);
-            if (k == 0 || key != previous)
-                heap.locations.push_back(order[k]);
-            locationOfInfo[order[k]] = static_cast<uint32_t>(heap.locations.size() - 1);
-            previous = key;
-        }
         builder.reserveStacks(symbols.traceCount()); // one stack per node, inlined frames aside
         mapper.mapAll();
         uint32_t unknown = kNoIndex; // no backtrace at all: heaptrack shows "??"
@@ -136,6 +140,7 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
                 stackOfInfo[i] = unknown;
             }
         }
+        locations.get();
     }
     parser.releaseTraces(); // every site has its stack: the tree is not needed any more
     builder.releaseStackIndex();
@@ -153,6 +158,9 @@ HeapProfile heapProfile(HeaptrackParser& parser, const HeaptrackSummary& summary
 #if defined(__GLIBC__)
     ::malloc_trim(0);
 #endif
+    // The stacks are final: they are merged while the costs are summed (not earlier, when the
+    // merge's tables would add to the parser's rows at the peak).
+    builder.mergeAhead();
 
     // Each location shown as its first site's frame.
     for (uint32_t& frame : heap.locations)

@@ -73,8 +73,9 @@ private:
     size_t m_maxRows;
     std::vector<HeapInterval> m_intervals; // closed
     HeapInterval m_open;
-    uint32_t m_width = 1;    // intervals per bucket
-    std::vector<Row> m_rows; // closed buckets
+    uint32_t m_width = 1;        // intervals per bucket
+    std::vector<Row> m_rows;     // closed buckets
+    std::vector<Row> m_pairRows; // foldBuckets' buffer, until finish()
     uint32_t m_closedBuckets = 0;
     ChunkedVector<Counts> m_closed;  // by info
     std::vector<uint32_t> m_touched; // infos with events in the open bucket

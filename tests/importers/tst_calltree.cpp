@@ -234,6 +234,14 @@ private slots:
         QTest::newRow("tracemalloc series")
             << QStringList{dir + "tracemalloc/batch1001-py311.pickle",
                            dir + "tracemalloc/bst-build-py310-tb50.pickle"};
+        // The heaptrack import merges ahead on another thread; what is interned after it (the
+        // next input's stacks) must make the merge start over, not leave it stale.
+        QTest::newRow("heaptrack then tracemalloc")
+            << QStringList{dir + "heaptrack/cpp_leak_temporary_demo.zst",
+                           dir + "tracemalloc/batch1001-py311.pickle"};
+        QTest::newRow("two heaptrack")
+            << QStringList{dir + "heaptrack/python3_dicts_lists_leak.zst",
+                           dir + "heaptrack/cpp_leak_temporary_demo.zst"};
     }
     void mergedStacks()
     {
@@ -244,6 +252,17 @@ private slots:
         ProfileData d = builder.take();
         QCOMPARE(d.mergedStacks.size(), d.stacks.size());
         QCOMPARE(d.mergedStacks, mergeStacks(d));
+        // The same numbering by a plain map: a node is its merged parent and its frame's key,
+        // numbered in order of first appearance.
+        std::map<std::pair<uint32_t, uint64_t>, uint32_t> nodeOf;
+        std::vector<uint32_t> reference(d.stacks.size());
+        for (size_t st = 0; st < d.stacks.size(); ++st) {
+            const uint32_t parent =
+                d.stacks[st].parent == kNoIndex ? kNoIndex : reference[d.stacks[st].parent];
+            const auto key = std::make_pair(parent, frameMergeKey(d, d.stacks[st].frame));
+            reference[st] = nodeOf.emplace(key, uint32_t(nodeOf.size())).first->second;
+        }
+        QCOMPARE(d.mergedStacks, reference);
 
         QTemporaryDir tmp;
         const std::string path = tmp.filePath("t.heapscope").toStdString();
