@@ -293,7 +293,17 @@ int CommandLine::runStats(const std::vector<std::string>& args)
     if (a.has("--suppressions") && InputLoader::detectFile(path) == InputFormat::Heapscope)
         throw Arguments::UsageError{"--suppressions applies when a heaptrack recording is read; "
                                     "import it again with --suppressions"};
-    const ProfileData data = InputLoader::load(path, loaderOptions(a));
+    const ProfileData data = [&] {
+        if (InputLoader::detectFile(path) != InputFormat::Heapscope)
+            return InputLoader::load(path, loaderOptions(a));
+        // heaptrack's figures come from its profile alone: the trie is not read at all.
+        const Store store(path);
+        const ProfileData list = store.loadSnapshotList();
+        const uint32_t n = pickSnapshot(list, path, a, "--snapshot", 0);
+        if (list.recordings[list.snapshots[n].info.recording].kind != "heaptrack")
+            return store.load();
+        return store.load({false, range.has_value()});
+    }();
     const uint32_t snap = pickSnapshot(data, path, a, "--snapshot", 0);
     if (data.recordings[data.snapshots[snap].info.recording].kind == "heaptrack") {
         const ReportSource source{path, formatOf(path), &data, snap};

@@ -150,12 +150,17 @@ ProfileData Store::loadSnapshotList() const
 
 ProfileData Store::load() const
 {
+    return load(Parts{});
+}
+
+ProfileData Store::load(Parts parts) const
+{
     ProfileData data = loadSnapshotList();
-    loadBulk(*m_db, m_version, data);
+    loadBulk(*m_db, m_version, data, parts);
     return data;
 }
 
-void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
+void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
 {
     {
         SqliteStatement s(db, "SELECT id, value FROM string ORDER BY id");
@@ -192,7 +197,7 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
             }
         }
     }
-    {
+    if (parts.stacks) {
         const bool hasMerged = version >= 5;
         // Reserved once: growing 1.5M-row arrays by doubling costs a copy and fresh pages
         // each time (the bound holds whatever the file claims).
@@ -230,7 +235,7 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
         if (!hasMerged)
             data.mergedStacks = mergeStacks(data);
     }
-    {
+    if (parts.stacks) {
         SqliteStatement s(db, "SELECT snapshot_id, first, count, stack_ids, domains, sizes, "
                               "counts, truncated FROM cost_block ORDER BY snapshot_id, first");
         while (s.step()) {
@@ -260,10 +265,12 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
     if (version < 2)
         return; // version 1 files hold no heap profiles
     // Named column tables, by owner (snapshot or recording).
-    const auto readColumns = [&](const char* table, size_t owners) {
+    const auto readColumns = [&](const char* table, size_t owners, const char* skip = nullptr) {
         std::vector<HeapColumns> columns(owners);
+        const std::string where = skip ? std::string(" WHERE name NOT GLOB '") + skip + "*'" : "";
         SqliteStatement s(
-            db, (std::string("SELECT * FROM ") + table + " ORDER BY 1, name, first").c_str());
+            db,
+            (std::string("SELECT * FROM ") + table + where + " ORDER BY 1, name, first").c_str());
         while (s.step()) {
             const auto owner = static_cast<uint64_t>(s.int64(0));
             if (owner >= owners)
@@ -277,19 +284,22 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data)
         }
         return columns;
     };
-    const std::vector<HeapColumns> columns =
-        readColumns("heap_column_block", data.snapshots.size());
+    const std::vector<HeapColumns> columns = readColumns(
+        "heap_column_block", data.snapshots.size(), parts.timeBuckets ? nullptr : "bucket_cost.");
+    // Without the trie, stack ids are not checked here; nothing that reads them is loaded.
+    const size_t stackBound = parts.stacks ? data.stacks.size() : SIZE_MAX;
     for (size_t i = 0; i < columns.size(); ++i) {
         std::string damage;
         data.snapshots[i].heap =
-            heapFromColumns(columns[i], data.stacks.size(), data.frames.size(), damage);
+            heapFromColumns(columns[i], stackBound, data.frames.size(), damage);
         if (!damage.empty())
             damaged(damage.c_str());
     }
     if (version < 3)
         return; // no object graphs or recorder timelines before version 3
     const std::vector<HeapColumns> graphs =
-        readColumns("graph_column_block", data.snapshots.size());
+        parts.stacks ? readColumns("graph_column_block", data.snapshots.size())
+                     : std::vector<HeapColumns>();
     for (size_t i = 0; i < graphs.size(); ++i) {
         std::string damage;
         graphFromColumns(graphs[i], data.strings.size(), data.stacks.size(),

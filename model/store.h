@@ -25,10 +25,19 @@ public:
     int schemaVersion() const { return m_version; }
     // The recordings and snapshots alone (no frames, stacks or costs): a cheap listing.
     ProfileData loadSnapshotList() const;
-    ProfileData load() const;
+    // What load() reads. A report of heaptrack figures needs neither the stack trie (nor what
+    // refers to it: Python costs, object graphs) nor, without a time range, the per-bucket
+    // costs; leaving them out is most of the work of opening a big recording's file.
+    struct Parts
+    {
+        bool stacks = true;
+        bool timeBuckets = true;
+    };
+    ProfileData load() const; // everything
+    ProfileData load(Parts parts) const;
 
 private:
-    static void loadBulk(SqliteDb& db, int version, ProfileData& data);
+    static void loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts);
 
     std::unique_ptr<SqliteDb> m_db;
     int m_version = 0;
