@@ -197,6 +197,13 @@ void TestHeaptrackCli::timeRange()
     }
     if (range == "90000:90001")
         QCOMPARE(s.value("allocations").toInteger(), 0);
+    // The imported file answers from its time buckets (read only for a range) the same.
+    QTemporaryDir tmp;
+    const QString store = tmp.filePath("r.heapscope");
+    QCOMPARE(run({"import", file, "-o", store}).exitCode, 0);
+    const QJsonObject fromStore = runJson({"stats", "--json", "--time-range", range, store});
+    QCOMPARE(fromStore.value("summary"), doc.value("summary"));
+    QCOMPARE(fromStore.value("top"), doc.value("top"));
     const Result text = run({"stats", "--time-range", range, file});
     QCOMPARE(text.exitCode, 0);
     QVERIFY(text.out.contains("memory consumption delta: "));
