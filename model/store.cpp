@@ -268,6 +268,21 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
     const auto readColumns = [&](const char* table, size_t owners, const char* skip = nullptr) {
         std::vector<HeapColumns> columns(owners);
         const std::string where = skip ? std::string(" WHERE name NOT GLOB '") + skip + "*'" : "";
+        {
+            // Each column reserved once (the bound holds whatever the file claims): growing
+            // 250k-value columns by doubling costs copies and fresh pages each time.
+            const std::string owner =
+                std::string(table) == "recording_column_block" ? "recording_id" : "snapshot_id";
+            SqliteStatement sizes(db, ("SELECT " + owner + ", name, " +
+                                       "sum(min(max(count, 0), 65536)) FROM " + table + where +
+                                       " GROUP BY 1, name")
+                                          .c_str());
+            while (sizes.step()) {
+                const auto at = static_cast<uint64_t>(sizes.int64(0));
+                if (at < owners)
+                    columns[at][sizes.text(1)].reserve(static_cast<size_t>(sizes.int64(2)));
+            }
+        }
         SqliteStatement s(
             db,
             (std::string("SELECT * FROM ") + table + where + " ORDER BY 1, name, first").c_str());
