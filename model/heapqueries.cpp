@@ -110,6 +110,12 @@ HeapTopLists heapTopLists(const HeapProfile& heap, const HeapWindow& window, siz
     for (size_t i = 0; i < sites.size(); ++i)
         sites[i].location = static_cast<uint32_t>(i);
     std::vector<uint32_t> locationOfStack;
+    if (!window.whole) { // sized once: grown by one stack at a time it was copied over and over
+        uint32_t maxStack = 0;
+        for (const HeapCost& c : heap.costs)
+            maxStack = std::max(maxStack, c.stack);
+        locationOfStack.assign(heap.costs.empty() ? 0 : size_t(maxStack) + 1, UINT32_MAX);
+    }
     for (const HeapCost& c : heap.costs) {
         if (c.location >= sites.size())
             continue;
@@ -121,8 +127,6 @@ HeapTopLists heapTopLists(const HeapProfile& heap, const HeapWindow& window, siz
             s.leakedBytes += static_cast<int64_t>(c.leakedBytes);
             s.allocatedBytes += static_cast<int64_t>(c.allocatedBytes);
         } else {
-            if (c.stack >= locationOfStack.size())
-                locationOfStack.resize(c.stack + 1, UINT32_MAX);
             locationOfStack[c.stack] = c.location;
         }
     }
