@@ -148,6 +148,15 @@ ProfileData Store::loadSnapshotList() const
     return data;
 }
 
+namespace {
+// The stack rows the file's blocks claim, each block bounded to a block's size.
+size_t storedStackCount(SqliteDb& db)
+{
+    return static_cast<size_t>(std::max<int64_t>(
+        0, db.queryInt("SELECT coalesce(sum(min(max(count, 0), 65536)), 0) FROM stack_block")));
+}
+} // namespace
+
 ProfileData Store::load() const
 {
     return load(Parts{});
@@ -201,8 +210,7 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
         const bool hasMerged = version >= 5;
         // Reserved once: growing 1.5M-row arrays by doubling costs a copy and fresh pages
         // each time (the bound holds whatever the file claims).
-        const auto rows = static_cast<size_t>(std::max<int64_t>(
-            0, db.queryInt("SELECT coalesce(sum(min(max(count, 0), 65536)), 0) FROM stack_block")));
+        const size_t rows = storedStackCount(db);
         data.stacks.reserve(rows);
         if (hasMerged)
             data.mergedStacks.reserve(rows);
@@ -265,15 +273,14 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
     if (version < 2)
         return; // version 1 files hold no heap profiles
     // Named column tables, by owner (snapshot or recording).
-    const auto readColumns = [&](const char* table, size_t owners, const char* skip = nullptr) {
+    const auto readColumns = [&](const char* table, const char* ownerColumn, size_t owners,
+                                 const char* skip = nullptr) {
         std::vector<HeapColumns> columns(owners);
         const std::string where = skip ? std::string(" WHERE name NOT GLOB '") + skip + "*'" : "";
         {
             // Each column reserved once (the bound holds whatever the file claims): growing
             // 250k-value columns by doubling costs copies and fresh pages each time.
-            const std::string owner =
-                std::string(table) == "recording_column_block" ? "recording_id" : "snapshot_id";
-            SqliteStatement sizes(db, ("SELECT " + owner + ", name, " +
+            SqliteStatement sizes(db, (std::string("SELECT ") + ownerColumn + ", name, " +
                                        "sum(min(max(count, 0), 65536)) FROM " + table + where +
                                        " GROUP BY 1, name")
                                           .c_str());
@@ -299,10 +306,12 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
         }
         return columns;
     };
-    const std::vector<HeapColumns> columns = readColumns(
-        "heap_column_block", data.snapshots.size(), parts.timeBuckets ? nullptr : "bucket_cost.");
-    // Without the trie, stack ids are not checked here; nothing that reads them is loaded.
-    const size_t stackBound = parts.stacks ? data.stacks.size() : SIZE_MAX;
+    const std::vector<HeapColumns> columns =
+        readColumns("heap_column_block", "snapshot_id", data.snapshots.size(),
+                    parts.timeBuckets ? nullptr : "bucket_cost.");
+    // Without the trie, stack ids are checked against the number of stacks the file holds,
+    // so that a query sized by them stays bounded as with the trie loaded.
+    const size_t stackBound = parts.stacks ? data.stacks.size() : storedStackCount(db);
     for (size_t i = 0; i < columns.size(); ++i) {
         std::string damage;
         data.snapshots[i].heap =
@@ -313,7 +322,7 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
     if (version < 3)
         return; // no object graphs or recorder timelines before version 3
     const std::vector<HeapColumns> graphs =
-        parts.stacks ? readColumns("graph_column_block", data.snapshots.size())
+        parts.stacks ? readColumns("graph_column_block", "snapshot_id", data.snapshots.size())
                      : std::vector<HeapColumns>();
     for (size_t i = 0; i < graphs.size(); ++i) {
         std::string damage;
@@ -323,7 +332,7 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
             damaged(damage.c_str());
     }
     const std::vector<HeapColumns> timelines =
-        readColumns("recording_column_block", data.recordings.size());
+        readColumns("recording_column_block", "recording_id", data.recordings.size());
     for (size_t i = 0; i < timelines.size(); ++i) {
         std::string damage;
         timelineFromColumns(timelines[i], data.recordings[i].timeline, damage);

@@ -75,10 +75,10 @@ void execSql(const QString& path, const char* sql)
     sqlite3_close(db);
 }
 
-QString errorOf(const QString& path)
+QString errorOf(const QString& path, Store::Parts parts = Store::Parts())
 {
     try {
-        Store(path.toStdString()).load();
+        Store(path.toStdString()).load(parts);
     } catch (const Error& e) {
         return QString::fromUtf8(e.what());
     }
@@ -249,6 +249,16 @@ void TestStore::refuses_data()
         << "UPDATE heap_column_block SET data = CAST(x'09' || zeroblob(count * 8 - 1) AS BLOB) "
            "WHERE name = 'bucket_cost.bucket'"
         << "refers to something that does not exist";
+    // Checked whether or not the trie is loaded (a heaptrack report reads without it): a
+    // query sized by stack ids must stay bounded by the file's stacks.
+    QTest::newRow("heap bucket of a missing stack")
+        << "UPDATE heap_column_block SET data = CAST(x'ffffff7f' || zeroblob(count * 4 - 4) AS "
+           "BLOB) WHERE name = 'bucket_cost.stack'"
+        << "refers to something that does not exist";
+    QTest::newRow("heap cost of a missing stack")
+        << "UPDATE heap_column_block SET data = CAST(x'ffffff7f' || zeroblob(count * 4 - 4) AS "
+           "BLOB) WHERE name = 'cost.stack'"
+        << "refers to something that does not exist";
 }
 
 void TestStore::refuses()
@@ -273,6 +283,10 @@ void TestStore::refuses()
     const QString error = errorOf(path);
     QVERIFY2(error.contains(message), qPrintable(error));
     QVERIFY2(error.startsWith(path), qPrintable(error));
+    if (damage.contains("heap_column_block")) { // the heap profile alone refuses it too
+        const QString partial = errorOf(path, {false, true});
+        QVERIFY2(partial.contains(message), qPrintable(partial));
+    }
 }
 
 void TestStore::failedWriteLeavesNothing()
