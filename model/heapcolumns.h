@@ -23,8 +23,6 @@ inline constexpr size_t kColumnPart = 65536;
 HeapColumns heapToColumns(const HeapProfile& heap);
 // The same columns, one at a time (writing a large profile never holds a second copy of it).
 void visitHeapColumns(const HeapProfile& heap, const HeapColumnVisitor& visit);
-// Rebuilds a profile and checks every reference; `damage` names what is wrong, or stays empty.
-HeapProfile heapFromColumns(const HeapColumns& columns, size_t stacks, size_t frames,
-                            std::string& damage);
+// Read back by HeapColumnReader.
 
 } // namespace hs

@@ -3,6 +3,7 @@
 #include "blobarray.h"
 #include "filehead.h"
 #include "graphcolumns.h"
+#include "heapcolumnreader.h"
 #include "heapcolumns.h"
 #include "hserror.h"
 #include "schema.h"
@@ -272,58 +273,65 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
     }
     if (version < 2)
         return; // version 1 files hold no heap profiles
-    // Named column tables, by owner (snapshot or recording).
-    const auto readColumns = [&](const char* table, const char* ownerColumn, size_t owners,
+    // Named column tables, by owner (snapshot or recording). Each column is handed to `take`
+    // whole, in one reused buffer: a profile is never held a second time as 64-bit columns.
+    const auto readColumns = [&](const char* table, size_t owners, const auto& take,
                                  const char* skip = nullptr) {
-        std::vector<HeapColumns> columns(owners);
         const std::string where = skip ? std::string(" WHERE name NOT GLOB '") + skip + "*'" : "";
-        {
-            // Each column reserved once (the bound holds whatever the file claims): growing
-            // 250k-value columns by doubling costs copies and fresh pages each time.
-            SqliteStatement sizes(db, (std::string("SELECT ") + ownerColumn + ", name, " +
-                                       "sum(min(max(count, 0), 65536)) FROM " + table + where +
-                                       " GROUP BY 1, name")
-                                          .c_str());
-            while (sizes.step()) {
-                const auto at = static_cast<uint64_t>(sizes.int64(0));
-                if (at < owners)
-                    columns[at][sizes.text(1)].reserve(static_cast<size_t>(sizes.int64(2)));
-            }
-        }
         SqliteStatement s(
             db,
             (std::string("SELECT * FROM ") + table + where + " ORDER BY 1, name, first").c_str());
+        std::vector<uint64_t> values;
+        uint64_t owner = 0;
+        std::string name;
+        bool open = false;
         while (s.step()) {
-            const auto owner = static_cast<uint64_t>(s.int64(0));
-            if (owner >= owners)
+            const auto at = static_cast<uint64_t>(s.int64(0));
+            if (at >= owners)
                 damaged("columns of something that does not exist");
-            auto& values = columns[owner][s.text(1)];
+            std::string rowName = s.text(1);
+            if (!open || at != owner || rowName != name) {
+                if (open)
+                    take(owner, name, values);
+                values.clear();
+                owner = at;
+                name = std::move(rowName);
+                open = true;
+            }
             const auto n = static_cast<size_t>(s.int64(3));
-            const auto blob = s.blob(4);
             if (s.int64(2) != static_cast<int64_t>(values.size()) || n > blobarray::kBlockRows ||
-                !blobarray::unpackNarrow(blob, n, version >= 4, values))
+                !blobarray::unpackNarrow(s.blob(4), n, version >= 4, values))
                 damaged("malformed column block");
         }
-        return columns;
+        if (open)
+            take(owner, name, values);
     };
-    const std::vector<HeapColumns> columns =
-        readColumns("heap_column_block", "snapshot_id", data.snapshots.size(),
-                    parts.timeBuckets ? nullptr : "bucket_cost.");
     // Without the trie, stack ids are checked against the number of stacks the file holds,
     // so that a query sized by them stays bounded as with the trie loaded.
     const size_t stackBound = parts.stacks ? data.stacks.size() : storedStackCount(db);
-    for (size_t i = 0; i < columns.size(); ++i) {
+    std::vector<HeapColumnReader> heaps(data.snapshots.size(),
+                                        HeapColumnReader(stackBound, data.frames.size()));
+    readColumns(
+        "heap_column_block", heaps.size(),
+        [&](uint64_t owner, const std::string& name, const std::vector<uint64_t>& values) {
+            heaps[owner].column(name, values);
+        },
+        parts.timeBuckets ? nullptr : "bucket_cost.");
+    for (size_t i = 0; i < heaps.size(); ++i) {
         std::string damage;
-        data.snapshots[i].heap =
-            heapFromColumns(columns[i], stackBound, data.frames.size(), damage);
+        data.snapshots[i].heap = heaps[i].finish(damage);
         if (!damage.empty())
             damaged(damage.c_str());
     }
+    const auto intoMap = [](std::vector<HeapColumns>& columns) {
+        return [&columns](uint64_t owner, const std::string& name,
+                          const std::vector<uint64_t>& values) { columns[owner][name] = values; };
+    };
     if (version < 3)
         return; // no object graphs or recorder timelines before version 3
-    const std::vector<HeapColumns> graphs =
-        parts.stacks ? readColumns("graph_column_block", "snapshot_id", data.snapshots.size())
-                     : std::vector<HeapColumns>();
+    std::vector<HeapColumns> graphs(parts.stacks ? data.snapshots.size() : 0);
+    if (parts.stacks)
+        readColumns("graph_column_block", graphs.size(), intoMap(graphs));
     for (size_t i = 0; i < graphs.size(); ++i) {
         std::string damage;
         graphFromColumns(graphs[i], data.strings.size(), data.stacks.size(),
@@ -331,8 +339,8 @@ void Store::loadBulk(SqliteDb& db, int version, ProfileData& data, Parts parts)
         if (!damage.empty())
             damaged(damage.c_str());
     }
-    const std::vector<HeapColumns> timelines =
-        readColumns("recording_column_block", "recording_id", data.recordings.size());
+    std::vector<HeapColumns> timelines(data.recordings.size());
+    readColumns("recording_column_block", timelines.size(), intoMap(timelines));
     for (size_t i = 0; i < timelines.size(); ++i) {
         std::string damage;
         timelineFromColumns(timelines[i], data.recordings[i].timeline, damage);

@@ -1,6 +1,7 @@
 // The .heapscope store: round trip, schema versioning, refusal of foreign or damaged files, and
 // atomic writes that leave nothing behind when they fail.
 
+#include "heapcolumns.h"
 #include "hserror.h"
 #include "profilebuilder.h"
 #include "schema.h"
@@ -94,6 +95,7 @@ class TestStore : public QObject
 private slots:
     void roundTrip();
     void roundTripManyBlocks();
+    void skipsUnknownColumns();
     void refuses_data();
     void refuses();
     void failedWriteLeavesNothing();
@@ -205,6 +207,21 @@ void TestStore::roundTripManyBlocks()
     }
 }
 
+// A newer writer's extra heap fields (a known struct's or a new one's) are skipped; every
+// field the profile has still reads back exactly.
+void TestStore::skipsUnknownColumns()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath("a.heapscope");
+    const ProfileData in = sampleData();
+    StoreWriter::write(in, path.toStdString());
+    execSql(path, "INSERT INTO heap_column_block VALUES (1, 'cost.future', 0, 2, zeroblob(16)),"
+                  " (1, 'novel.field', 0, 3, zeroblob(3)), (1, 'unqualified', 0, 1, zeroblob(1))");
+    const ProfileData out = Store(path.toStdString()).load();
+    QVERIFY(heapToColumns(out.snapshots[1].heap) == heapToColumns(in.snapshots[1].heap));
+    QVERIFY(out.snapshots[0].heap.empty());
+}
+
 void TestStore::refuses_data()
 {
     QTest::addColumn<QString>("damage");
@@ -239,6 +256,16 @@ void TestStore::refuses_data()
         << "UPDATE heap_column_block SET data = zeroblob(8), count = 1 "
            "WHERE name = 'cost.allocations'"
         << "different lengths";
+    // Each field is written straight into its row: a missing one would silently read as 0.
+    QTest::newRow("heap field missing (first of its struct)")
+        << "DELETE FROM heap_column_block WHERE name = 'cost.allocated_bytes'"
+        << "different lengths (cost)";
+    QTest::newRow("heap field missing (last of its struct)")
+        << "DELETE FROM heap_column_block WHERE name = 'interval.time_ms'"
+        << "different lengths (interval)";
+    QTest::newRow("bucket width of 0")
+        << "UPDATE heap_column_block SET data = zeroblob(8) WHERE name = 'bucket.width'"
+        << "refers to something that does not exist";
     QTest::newRow("column values of 3 bytes")
         << "UPDATE heap_column_block SET data = zeroblob(count * 3) WHERE name = 'cost.stack'"
         << "malformed column block";
