@@ -19,9 +19,8 @@ HeapColumnReader::HeapColumnReader(size_t stacks, size_t frames)
     : m_stacks(stacks), m_frames(frames)
 {}
 
-template <typename Row, typename Set>
-void HeapColumnReader::fill(Table& table, std::vector<Row>& rows,
-                            const std::vector<uint64_t>& values, Set set)
+template <typename Rows, typename Set>
+void HeapColumnReader::fill(Table& table, Rows& rows, const std::vector<uint64_t>& values, Set set)
 {
     if (table.seen++ == 0) {
         table.rows = values.size();

@@ -34,8 +34,8 @@ private:
         size_t seen = 0;
         size_t rows = 0;
     };
-    template <typename Row, typename Set>
-    void fill(Table& table, std::vector<Row>& rows, const std::vector<uint64_t>& values, Set set);
+    template <typename Rows, typename Set>
+    void fill(Table& table, Rows& rows, const std::vector<uint64_t>& values, Set set);
 
     size_t m_stacks;
     size_t m_frames;

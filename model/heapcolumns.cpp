@@ -7,13 +7,12 @@ namespace hs {
 namespace {
 
 // One struct field -> one column, built and handed over one at a time.
-template <typename Row, typename Get>
-void put(const HeapColumnVisitor& visit, const std::string& name, const std::vector<Row>& rows,
-         Get get)
+template <typename Rows, typename Get>
+void put(const HeapColumnVisitor& visit, const std::string& name, const Rows& rows, Get get)
 {
     std::vector<uint64_t> column;
     column.reserve(rows.size());
-    for (const Row& r : rows)
+    for (const auto& r : rows)
         column.push_back(static_cast<uint64_t>(get(r)));
     visit(name, column);
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "hugepageallocator.h"
+
 #include <cstdint>
 #include <vector>
 
@@ -52,14 +54,16 @@ struct HeapSizeCount
 
 struct HeapProfile
 {
-    std::vector<HeapCost> costs;
+    // Huge pages: a large recording holds 10 MB of each, and filling them page by page was
+    // most of reading a stored profile back.
+    HugeVector<HeapCost> costs;
     // heaptrack_print merges sites by the location of their innermost instruction pointer
     // (module, function, file, line); each location's representative frame, in the order
     // heaptrack_print keeps them before sorting (ties in its top lists depend on it).
     std::vector<uint32_t> locations;
     std::vector<HeapInterval> intervals;     // in file order
     uint32_t bucketWidth = 1;                // intervals per time bucket
-    std::vector<HeapBucketCost> bucketCosts; // by bucket, then stack
+    HugeVector<HeapBucketCost> bucketCosts; // by bucket, then stack
     std::vector<HeapSizeCount> sizes;        // by size
 
     bool empty() const { return costs.empty() && intervals.empty() && locations.empty(); }

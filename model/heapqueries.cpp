@@ -109,7 +109,7 @@ HeapTopLists heapTopLists(const HeapProfile& heap, const HeapWindow& window, siz
     std::vector<HeapSite> sites(heap.locations.size());
     for (size_t i = 0; i < sites.size(); ++i)
         sites[i].location = static_cast<uint32_t>(i);
-    std::vector<uint32_t> locationOfStack;
+    HugeVector<uint32_t> locationOfStack; // up to millions of stacks: filled in huge pages
     if (!window.whole) { // sized once: grown by one stack at a time it was copied over and over
         uint32_t maxStack = 0;
         for (const HeapCost& c : heap.costs)

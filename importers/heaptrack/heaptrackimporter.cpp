@@ -54,12 +54,12 @@ std::vector<uint32_t> orderBy(size_t n, Less less)
     return order;
 }
 
-std::vector<HeapBucketCost> bucketCosts(const HeaptrackParser& parser,
+HugeVector<HeapBucketCost> bucketCosts(const HeaptrackParser& parser,
                                         const std::vector<SiteTotals>& infos,
                                         const std::vector<uint32_t>& stackOfInfo)
 {
     // Rows come bucket by bucket; within a bucket, infos of one stack are summed.
-    std::vector<HeapBucketCost> out;
+    HugeVector<HeapBucketCost> out;
     const auto& rows = parser.bucketRows();
     out.reserve(rows.size());                           // at most one per row
     std::vector<std::pair<uint32_t, uint32_t>> byStack; // (stack, row) of one bucket
