@@ -1,7 +1,7 @@
 #include "heaptrackreader.h"
 
-#include "heaptrackhex.h"
 #include "heaptrackstream.h"
+#include "heaptracktokenizer.h"
 #include "hserror.h"
 #include "mappedpages.h"
 
@@ -18,29 +18,7 @@ void HeaptrackReader::tokenize(Unit& unit)
         unit.tokenCapacity = text.size() + 1;
         unit.tokens.reset(new uint32_t[unit.tokenCapacity]);
     }
-    uint32_t* const first = unit.tokens.get();
-    uint32_t* out = first;
-    const char* const begin = text.data();
-    const char* p = begin;
-    const char* const end = p + text.size();
-    while (p < end) {
-        uint64_t info = 0;
-        size_t digits = 0;
-        uint16_t head = 0;
-        if (end - p >= 10)
-            std::memcpy(&head, p, 2);
-        // "+ " and "- " as little-endian 16-bit words.
-        if ((head == 0x202b || head == 0x202d) && heaptrackhex::readIndex8(p + 2, info, digits) &&
-            info < (uint64_t(1) << 30)) {
-            *out++ = static_cast<uint32_t>(info << 2 | (head == 0x202d ? 1 : 0));
-            p += 3 + digits;
-            continue;
-        }
-        *out++ = static_cast<uint32_t>(size_t(p - begin) << 2 | 2);
-        const auto* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
-        p = nl ? nl + 1 : end;
-    }
-    unit.tokenCount = size_t(out - first);
+    unit.tokenCount = HeaptrackTokenizer::tokenize(text, unit.tokens.get());
     unit.tokenized = true;
 }
 

@@ -7,6 +7,7 @@
 #include "heaptrackparser.h"
 #include "heaptrackstream.h"
 #include "heaptracksuppressions.h"
+#include "heaptracktokenizer.h"
 #include "hserror.h"
 #include "store.h"
 #include "storewriter.h"
@@ -17,6 +18,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <random>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -67,6 +69,8 @@ private slots:
     void refuses_data();
     void refuses();
     void emptyRecording();
+    void tokenizer_data();
+    void tokenizer();
 };
 
 void TestHeaptrack::summary_data()
@@ -341,4 +345,52 @@ void TestHeaptrack::emptyRecording()
 }
 
 QTEST_GUILESS_MAIN(TestHeaptrack)
+// The window-at-a-time tokenizer gives the line-at-a-time tokens on any text, whatever the
+// lines' lengths and where the windows fall (each text is also tokenized from every offset
+// in its first 80 bytes).
+void TestHeaptrack::tokenizer_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QByteArray lengths;
+    for (int round = 0; round < 8; ++round)
+        for (int digits = 0; digits <= 9; ++digits)
+            lengths += (round % 2 ? "- " : "+ ") + QByteArray("9a0b1c2d3").left(digits) + "\n";
+    QTest::newRow("events of 0 to 9 digits") << lengths;
+    QTest::newRow("not quite events")
+        << QByteArray("+ 1A\n+ g\n+ \n+1\n-  1\n+ 1 \n* 1\n+ 0\n- ffffff\n+\n-\n").repeated(9);
+    QTest::newRow("lines longer than a window")
+        << (QByteArray("s ") + QByteArray(150, 'x') + "\n+ 1\n" + QByteArray(63, 'y') + "\n" +
+            QByteArray(64, 'z') + "\n- 2\n")
+               .repeated(5);
+    QTest::newRow("empty lines") << QByteArray(300, '\n');
+    QTest::newRow("no newline at the end") << QByteArray("+ 1\n").repeated(40) + "+ 2";
+    const QByteArray real = decompress(readAll(heaptrackDir() + "/cpp_leak_temporary_demo.zst"));
+    QVERIFY(real.size() > 10000);
+    QTest::newRow("a real recording") << real;
+    std::mt19937 random(7);
+    const char alphabet[] = "+- 0123456789abcdefgA\n\n\n";
+    QByteArray noise;
+    for (int i = 0; i < 20000; ++i)
+        noise += alphabet[random() % (sizeof alphabet - 1)];
+    QTest::newRow("noise") << noise;
+}
+
+void TestHeaptrack::tokenizer()
+{
+    QFETCH(QByteArray, text);
+    std::vector<uint32_t> fast(size_t(text.size()) + 1), lines(size_t(text.size()) + 1);
+    for (int offset = 0; offset < std::min<int>(80, int(text.size())); ++offset) {
+        // The whole text once; from the other offsets, its first 64 KiB.
+        const std::string_view part(text.constData() + offset,
+                                    offset == 0
+                                        ? size_t(text.size())
+                                        : std::min<size_t>(65536, size_t(text.size() - offset)));
+        const size_t n = HeaptrackTokenizer::tokenize(part, fast.data());
+        QCOMPARE(n, HeaptrackTokenizer::tokenizeLines(part, lines.data()));
+        for (size_t i = 0; i < n; ++i)
+            QVERIFY2(fast[i] == lines[i],
+                     qPrintable(QString("offset %1, token %2").arg(offset).arg(i)));
+    }
+}
+
 #include "tst_heaptrack.moc"
