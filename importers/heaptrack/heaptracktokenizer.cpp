@@ -1,51 +1,23 @@
 #include "heaptracktokenizer.h"
 
-#include "heaptrackhex.h"
+#include "heaptracktokenwindows.h"
 
-#include <bit>
-#include <cstring>
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HEAPSCOPE_TOKENIZER_AVX2 1
 #endif
 
 namespace hs {
 
 namespace {
 
-// The token of the line at `p`, which then points past it.
-inline uint32_t lineToken(const char* begin, const char*& p, const char* end)
-{
-    uint64_t info = 0;
-    size_t digits = 0;
-    uint16_t head = 0;
-    if (end - p >= 10)
-        std::memcpy(&head, p, 2);
-    // "+ " and "- " as little-endian 16-bit words.
-    if ((head == 0x202b || head == 0x202d) && heaptrackhex::readIndex8(p + 2, info, digits) &&
-        info < (uint64_t(1) << 30)) {
-        p += 3 + digits;
-        return static_cast<uint32_t>(info << 2 | (head == 0x202d ? 1 : 0));
-    }
-    const auto token = static_cast<uint32_t>(size_t(p - begin) << 2 | 2);
-    const auto* nl = static_cast<const char*>(std::memchr(p, '\n', size_t(end - p)));
-    p = nl ? nl + 1 : end;
-    return token;
-}
-
 #if defined(__SSE2__)
-// Bit i set where byte p[i] is a newline, and where it is a lowercase hex digit.
-struct Masks
-{
-    uint64_t newline;
-    uint64_t hex;
-};
-
-inline Masks masks64(const char* p)
+LineMasks masksSse2(const char* p)
 {
     const __m128i nl = _mm_set1_epi8('\n');
     const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
     const __m128i a = _mm_set1_epi8('a'), five = _mm_set1_epi8(5);
-    Masks m{0, 0};
+    LineMasks m{0, 0};
     for (int k = 0; k < 4; ++k) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
         const __m128i d = _mm_sub_epi8(v, zero), x = _mm_sub_epi8(v, a);
@@ -58,17 +30,71 @@ inline Masks masks64(const char* p)
     return m;
 }
 
-// 1-7 hex digits at the start of `w` (in memory order) as a number.
-inline uint32_t hexValue(uint64_t w, unsigned digits)
+size_t tokenizeSse2(std::string_view text, uint32_t* out)
 {
-    constexpr uint64_t kOnes = 0x0101010101010101ull;
-    uint64_t v = (w & (kOnes * 0x0f)) + 9 * ((w >> 6) & kOnes); // one digit per byte
-    v = __builtin_bswap64(v) >> (8 * (8 - digits));             // first digit highest
-    v = (v | (v >> 4)) & 0x00ff00ff00ff00ffull;
-    v = (v | (v >> 8)) & 0x0000ffff0000ffffull;
-    return static_cast<uint32_t>((v | (v >> 16)) & 0xffffffffull);
+    return tokenizeWindows(text, out, masksSse2);
 }
 #endif
+
+#if defined(HEAPSCOPE_TOKENIZER_AVX2)
+// Compiled for AVX2 function by function (the rest of the program runs on any x86-64), and
+// only called where the processor has it.
+__attribute__((target("avx2"))) LineMasks masksAvx2(const char* p)
+{
+    const __m256i nl = _mm256_set1_epi8('\n');
+    const __m256i zero = _mm256_set1_epi8('0'), nine = _mm256_set1_epi8(9);
+    const __m256i a = _mm256_set1_epi8('a'), five = _mm256_set1_epi8(5);
+    LineMasks m{0, 0};
+    for (int k = 0; k < 2; ++k) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * k));
+        const __m256i d = _mm256_sub_epi8(v, zero), x = _mm256_sub_epi8(v, a);
+        const __m256i hex = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(d, nine), d),
+                                            _mm256_cmpeq_epi8(_mm256_min_epu8(x, five), x));
+        m.newline |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl)))) << (32 * k);
+        m.hex |= uint64_t(uint32_t(_mm256_movemask_epi8(hex))) << (32 * k);
+    }
+    return m;
+}
+
+__attribute__((target("avx2"))) size_t tokenizeAvx2(std::string_view text, uint32_t* out)
+{
+    return tokenizeWindows(text, out, masksAvx2);
+}
+
+// The digits gathered by one bit-extract instead of three shift-and-mask steps.
+__attribute__((target("bmi2"))) inline uint32_t hexValuePext(uint64_t w, unsigned digits)
+{
+    constexpr uint64_t kOnes = 0x0101010101010101ull;
+    const uint64_t v = (w & (kOnes * 0x0f)) + 9 * ((w >> 6) & kOnes); // one digit per byte
+    const uint64_t wanted = (~0ull << (8 * (8 - digits))) & (kOnes * 0x0f);
+    return static_cast<uint32_t>(_pext_u64(__builtin_bswap64(v), wanted));
+}
+
+__attribute__((target("avx2,bmi2"))) size_t tokenizeAvx2Pext(std::string_view text, uint32_t* out)
+{
+    return tokenizeWindows(text, out, masksAvx2, hexValuePext);
+}
+
+// AMD before Zen 3 runs the bit-extract in microcode, hundreds of cycles each.
+bool fastPext()
+{
+    return __builtin_cpu_supports("bmi2") && !__builtin_cpu_is("amdfam15h") &&
+           !__builtin_cpu_is("amdfam17h");
+}
+#endif
+
+HeaptrackTokenizer::Function widest()
+{
+#if defined(HEAPSCOPE_TOKENIZER_AVX2)
+    if (__builtin_cpu_supports("avx2"))
+        return fastPext() ? tokenizeAvx2Pext : tokenizeAvx2;
+#endif
+#if defined(__SSE2__)
+    return tokenizeSse2;
+#else
+    return HeaptrackTokenizer::tokenizeLines;
+#endif
+}
 
 } // namespace
 
@@ -84,47 +110,23 @@ size_t HeaptrackTokenizer::tokenizeLines(std::string_view text, uint32_t* out)
 
 size_t HeaptrackTokenizer::tokenize(std::string_view text, uint32_t* out)
 {
-    uint32_t* const first = out;
-    const char* const begin = text.data();
-    const char* p = begin;
-    const char* const end = p + text.size();
+    static const Function best = widest();
+    return best(text, out);
+}
+
+std::vector<std::pair<const char*, HeaptrackTokenizer::Function>> HeaptrackTokenizer::variants()
+{
+    std::vector<std::pair<const char*, Function>> all;
 #if defined(__SSE2__)
-    // 64 bytes at a time, each window starting at a line: the lines that end in it are cut
-    // from bit masks, so one line's work does not wait for the one before (line by line,
-    // finding each end was a chain of dependent loads). 16 bytes of slack for the reads.
-    while (end - p >= 64 + 16) {
-        const Masks m = masks64(p);
-        if (m.newline == 0) { // a line longer than the window
-            *out++ = lineToken(begin, p, end);
-            continue;
-        }
-        const unsigned last = 63 - static_cast<unsigned>(std::countl_zero(m.newline));
-        uint64_t starts = (1 | (m.newline << 1)) & (~0ull >> (63 - last));
-        const auto base = static_cast<uint32_t>(p - begin);
-        while (starts != 0) {
-            const auto s = static_cast<unsigned>(std::countr_zero(starts));
-            starts &= starts - 1;
-            const unsigned digits =
-                static_cast<unsigned>(std::countr_zero(m.newline >> s)) - 2; // wraps if < 2
-            uint32_t token = (base + s) << 2 | 2;
-            uint16_t head;
-            std::memcpy(&head, p + s, 2);
-            if ((head == 0x202b || head == 0x202d) && digits - 1 < 7) {
-                const uint64_t want = ((uint64_t(1) << digits) - 1) << (s + 2);
-                if ((m.hex & want) == want) {
-                    uint64_t w;
-                    std::memcpy(&w, p + s + 2, 8);
-                    token = hexValue(w, digits) << 2 | (head == 0x202d ? 1 : 0);
-                }
-            }
-            *out++ = token;
-        }
-        p += last + 1;
-    }
+    all.emplace_back("sse2", tokenizeSse2);
 #endif
-    while (p < end)
-        *out++ = lineToken(begin, p, end);
-    return size_t(out - first);
+#if defined(HEAPSCOPE_TOKENIZER_AVX2)
+    if (__builtin_cpu_supports("avx2"))
+        all.emplace_back("avx2", tokenizeAvx2);
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2"))
+        all.emplace_back("avx2 with pext", tokenizeAvx2Pext);
+#endif
+    return all;
 }
 
 } // namespace hs

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace hs {
 
@@ -12,11 +13,16 @@ namespace hs {
 class HeaptrackTokenizer
 {
 public:
+    using Function = size_t (*)(std::string_view text, uint32_t* out);
+
     // Tokens of `text` (whole lines, each ending in a newline but perhaps the last) into
-    // `out`, which has room for text.size() + 1; returns how many were written.
+    // `out`, which has room for text.size() + 1; returns how many were written. Uses the
+    // widest variant this processor runs.
     static size_t tokenize(std::string_view text, uint32_t* out);
-    // The same tokens, a line at a time: the reference the fast path is tested against.
+    // The same tokens, a line at a time: the reference the fast variants are tested against.
     static size_t tokenizeLines(std::string_view text, uint32_t* out);
+    // Every variant this processor runs, by name (for the tests).
+    static std::vector<std::pair<const char*, Function>> variants();
 };
 
 } // namespace hs

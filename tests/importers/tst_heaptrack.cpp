@@ -379,17 +379,22 @@ void TestHeaptrack::tokenizer()
 {
     QFETCH(QByteArray, text);
     std::vector<uint32_t> fast(size_t(text.size()) + 1), lines(size_t(text.size()) + 1);
-    for (int offset = 0; offset < std::min<int>(80, int(text.size())); ++offset) {
-        // The whole text once; from the other offsets, its first 64 KiB.
-        const std::string_view part(text.constData() + offset,
-                                    offset == 0
-                                        ? size_t(text.size())
-                                        : std::min<size_t>(65536, size_t(text.size() - offset)));
-        const size_t n = HeaptrackTokenizer::tokenize(part, fast.data());
-        QCOMPARE(n, HeaptrackTokenizer::tokenizeLines(part, lines.data()));
-        for (size_t i = 0; i < n; ++i)
-            QVERIFY2(fast[i] == lines[i],
-                     qPrintable(QString("offset %1, token %2").arg(offset).arg(i)));
+    const auto variants = HeaptrackTokenizer::variants();
+    QVERIFY(!variants.empty());
+    for (const auto& [name, tokenize] : variants) {
+        for (int offset = 0; offset < std::min<int>(80, int(text.size())); ++offset) {
+            // The whole text once; from the other offsets, its first 64 KiB.
+            const std::string_view part(
+                text.constData() + offset,
+                offset == 0 ? size_t(text.size())
+                            : std::min<size_t>(65536, size_t(text.size() - offset)));
+            const size_t n = tokenize(part, fast.data());
+            QCOMPARE(n, HeaptrackTokenizer::tokenizeLines(part, lines.data()));
+            for (size_t i = 0; i < n; ++i)
+                QVERIFY2(
+                    fast[i] == lines[i],
+                    qPrintable(QString("%1, offset %2, token %3").arg(name).arg(offset).arg(i)));
+        }
     }
 }
 
