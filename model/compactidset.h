@@ -35,6 +35,35 @@ public:
         }
     }
 
+    // The id whose key `equal(id)` confirms, else kEmpty.
+    template <typename Equal>
+    uint32_t find(uint64_t hash, Equal&& equal) const
+    {
+        if (m_ids.empty())
+            return kEmpty;
+        const auto tag = static_cast<uint16_t>(hash >> 48);
+        for (size_t i = hash & m_mask;; i = (i + 1) & m_mask) {
+            if (m_ids[i] == kEmpty)
+                return kEmpty;
+            if (m_tags[i] == tag && equal(m_ids[i]))
+                return m_ids[i];
+        }
+    }
+
+    // Inserts an id whose key the caller knows is not in the set yet.
+    template <typename HashOf>
+    void insertNew(uint64_t hash, uint32_t id, HashOf&& hashOf)
+    {
+        if ((m_size + 1) * 5 > m_ids.size() * 4)
+            grow(hashOf);
+        size_t i = hash & m_mask;
+        while (m_ids[i] != kEmpty)
+            i = (i + 1) & m_mask;
+        m_ids[i] = id;
+        m_tags[i] = static_cast<uint16_t>(hash >> 48);
+        ++m_size;
+    }
+
     // Room for `count` ids, so that the table does not grow (and hold two copies) later.
     template <typename HashOf>
     void reserve(size_t count, HashOf&& hashOf)

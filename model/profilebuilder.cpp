@@ -3,6 +3,8 @@
 #include "hserror.h"
 #include "stackmerge.h"
 
+#include <algorithm>
+
 namespace hs {
 
 namespace {
@@ -76,42 +78,80 @@ void ProfileBuilder::reserveStacks(size_t count)
 {
     dropMergeAhead();
     m_data.stacks.reserve(m_data.stacks.size() + count);
-    m_stackIds.reserve(m_data.stacks.size() + count, [&](uint32_t existing) {
-        return stackHash(m_data.stacks[existing].parent, m_data.stacks[existing].frame);
-    });
+    if (m_stacksIndexed)
+        m_links.reserve(m_data.stacks.size() + count);
 }
 
 void ProfileBuilder::releaseStackIndex()
 {
-    m_stackIds.clear();
+    HugeVector<Links>().swap(m_links);
+    m_rootLinks = {};
+    m_hubChildren.clear();
     m_stacksIndexed = false;
+}
+
+ProfileBuilder::Links& ProfileBuilder::linksOf(uint32_t parent)
+{
+    return parent == kNoIndex ? m_rootLinks : m_links[parent];
+}
+
+void ProfileBuilder::addChild(Links& links, uint32_t child, size_t siblings)
+{
+    const auto hashOf = [&](uint32_t stack) {
+        return stackHash(m_data.stacks[stack].parent, m_data.stacks[stack].frame);
+    };
+    if (links.firstChild != kHub && siblings < kMaxWalk) {
+        m_links[child].nextSibling = links.firstChild;
+        links.firstChild = child;
+        return;
+    }
+    if (links.firstChild != kHub) { // becomes a hub: its children go into the set
+        for (uint32_t c = links.firstChild; c != kNoIndex; c = m_links[c].nextSibling)
+            m_hubChildren.insertNew(hashOf(c), c, hashOf);
+        links.firstChild = kHub;
+    }
+    m_hubChildren.insertNew(hashOf(child), child, hashOf);
+}
+
+void ProfileBuilder::indexStacks()
+{
+    // Rebuilt after releaseStackIndex(): every stack is distinct.
+    m_stacksIndexed = true;
+    m_links.assign(m_data.stacks.size(), Links{});
+    std::vector<uint8_t> children(m_data.stacks.size() + 1, 0); // up to kMaxWalk; last: roots
+    for (size_t i = 0; i < m_data.stacks.size(); ++i) {
+        const uint32_t parent = m_data.stacks[i].parent;
+        uint8_t& count = children[parent == kNoIndex ? m_links.size() : parent];
+        addChild(linksOf(parent), static_cast<uint32_t>(i), count);
+        count = static_cast<uint8_t>(std::min<uint32_t>(count + 1, kMaxWalk));
+    }
 }
 
 uint32_t ProfileBuilder::internStack(uint32_t parent, uint32_t frame)
 {
-    const auto hashOfExisting = [&](uint32_t existing) {
-        return stackHash(m_data.stacks[existing].parent, m_data.stacks[existing].frame);
-    };
     dropMergeAhead();
-    if (!m_stacksIndexed) { // rebuilt after releaseStackIndex(): every stack is distinct
-        m_stacksIndexed = true;
-        for (size_t i = 0; i < m_data.stacks.size(); ++i)
-            m_stackIds.findOrInsert(
-                hashOfExisting(static_cast<uint32_t>(i)), static_cast<uint32_t>(i),
-                [](uint32_t) { return false; }, hashOfExisting);
+    if (parent != kNoIndex && parent >= m_data.stacks.size())
+        throw Error("a call stack's parent does not exist"); // importers pass what this returned
+    if (!m_stacksIndexed)
+        indexStacks();
+    const auto matches = [&](uint32_t stack) {
+        return m_data.stacks[stack].parent == parent && m_data.stacks[stack].frame == frame;
+    };
+    size_t siblings = 0;
+    if (const Links& links = linksOf(parent); links.firstChild == kHub) {
+        if (const uint32_t found = m_hubChildren.find(stackHash(parent, frame), matches);
+            found != CompactIdSet::kEmpty)
+            return found;
+    } else {
+        for (uint32_t c = links.firstChild; c != kNoIndex; c = m_links[c].nextSibling, ++siblings)
+            if (matches(c))
+                return c;
     }
-    const auto hashOf = stackHash;
-    checkRoom(m_data.stacks.size(), "call stacks");
-    const auto next = static_cast<uint32_t>(m_data.stacks.size());
-    const uint32_t id = m_stackIds.findOrInsert(
-        hashOf(parent, frame), next,
-        [&](uint32_t existing) {
-            return m_data.stacks[existing].parent == parent &&
-                   m_data.stacks[existing].frame == frame;
-        },
-        hashOfExisting);
-    if (id == next)
-        m_data.stacks.push_back({parent, frame});
+    checkRoom(m_data.stacks.size() + 1, "call stacks"); // kNoIndex - 1 marks a hub
+    const auto id = static_cast<uint32_t>(m_data.stacks.size());
+    m_data.stacks.push_back({parent, frame});
+    m_links.push_back({});
+    addChild(linksOf(parent), id, siblings);
     return id;
 }
 
@@ -147,7 +187,7 @@ ProfileData ProfileBuilder::take()
 {
     m_stringIds.clear();
     m_frameIds.clear();
-    m_stackIds.clear();
+    releaseStackIndex();
     m_data.mergedStacks = m_mergeAhead.valid() ? m_mergeAhead.get() : mergeStacks(m_data);
     return std::move(m_data);
 }

@@ -23,6 +23,7 @@ public:
 
     uint32_t internString(std::string_view value);
     uint32_t internFrame(const Frame& frame);
+    // `parent` is kNoIndex or a stack this returned.
     uint32_t internStack(uint32_t parent, uint32_t frame);
     // Room for `count` more stacks: an importer that knows its tree's size avoids regrowing.
     void reserveStacks(size_t count);
@@ -55,9 +56,26 @@ private:
     };
 
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> m_stringIds;
-    FlatHashMap m_frameIds;  // by hash of the frame's fields
-    CompactIdSet m_stackIds; // keyed by the stacks' own (parent, frame)
+    FlatHashMap m_frameIds; // by hash of the frame's fields
+    // A stack is found among its parent's children: a trie grows mostly in chains, each new
+    // stack the child of the one made just before, whose list is empty and still in cache (a
+    // hash probe per stack was a cache miss each, most of building a big trie). A parent with
+    // more than kMaxWalk children is a hub: its children are in m_hubChildren instead, keyed
+    // by (parent, frame).
+    static constexpr uint32_t kMaxWalk = 4;
+    static constexpr uint32_t kHub = kNoIndex - 1; // as a first child: the parent is a hub
+    struct Links
+    {
+        uint32_t firstChild = kNoIndex;
+        uint32_t nextSibling = kNoIndex;
+    };
+    HugeVector<Links> m_links; // by stack
+    Links m_rootLinks;         // the stacks without a parent
+    CompactIdSet m_hubChildren;
     bool m_stacksIndexed = true;
+    Links& linksOf(uint32_t parent);
+    void addChild(Links& links, uint32_t child, size_t siblings);
+    void indexStacks();
     void dropMergeAhead();
     // Last: it is waited for before the data it reads is destroyed.
     std::future<std::vector<uint32_t>> m_mergeAhead;
