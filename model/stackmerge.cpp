@@ -1,6 +1,7 @@
 #include "stackmerge.h"
 
 #include "calltree.h"
+#include "flathashmap.h"
 #include "hugepageallocator.h"
 #include "seededhash.h"
 
@@ -8,13 +9,22 @@ namespace hs {
 
 std::vector<uint32_t> mergeStacks(const ProfileData& data)
 {
-    // Runs at the end of an import, next to everything imported, so it keeps little: a table
-    // of 4-byte slots holding merged node numbers, each merged node's parent and frame side by
-    // side, and each frame's key. A probe then reads the slot and the node (two cache misses)
-    // instead of going through the node's first stack to its frame.
+    // Runs at the end of an import, next to everything imported, so it keeps little: each
+    // merged node's first frame and links to its children (12 bytes), and each frame's key. A
+    // stack is looked for among its merged parent's children: most stacks extend a chain
+    // whose last node has no children yet and is still in cache (a hash probe per stack was a
+    // cache miss each). A node with more than kMaxWalk children has them in `hubs`, by the
+    // full hash of (merged parent, key): for one key that hash is a bijection of the parent,
+    // so an equal hash and key is the same parent.
+    constexpr size_t kMaxWalk = 4;
+    constexpr uint32_t kHub = kNoIndex - 1; // as a first child: the children are in `hubs`
+    struct Node
+    {
+        uint32_t frame, firstChild, nextSibling;
+    };
     const size_t n = data.stacks.size();
     std::vector<uint32_t> merged(n, 0);
-    HugeVector<StackNode> nodes; // by merged node: its merged parent and first frame
+    HugeVector<Node> nodes; // by merged node
     nodes.reserve(n);
     std::vector<uint64_t> keyOfFrame(data.frames.size());
     for (size_t f = 0; f < keyOfFrame.size(); ++f)
@@ -22,29 +32,51 @@ std::vector<uint32_t> mergeStacks(const ProfileData& data)
     const auto keyOf = [&](uint32_t frame) {
         return frame < keyOfFrame.size() ? keyOfFrame[frame] : frameMergeKey(data, frame);
     };
-    size_t slotCount = 1024;
-    while (slotCount * 3 < n * 4)
-        slotCount *= 2;
-    HugeVector<uint32_t> slots(slotCount, kNoIndex);
-    const size_t mask = slotCount - 1;
     const uint64_t seed = seededhash::seed();
+    const auto hashOf = [&](uint32_t parent, uint64_t key) {
+        return seededhash::mix((key * 0x9E3779B97F4A7C15ull ^ parent) ^ seed);
+    };
+    FlatHashMap hubs;
+    const auto intoHubs = [&](uint32_t parent, uint32_t child) { // a key not there yet
+        hubs.findOrInsertHashed(hashOf(parent, keyOf(nodes[child].frame)), child,
+                                [](uint32_t) { return false; });
+    };
+    uint32_t rootFirst = kNoIndex;
     for (size_t s = 0; s < n; ++s) {
         const StackNode& sn = data.stacks[s];
         const uint32_t p = sn.parent == kNoIndex ? kNoIndex : merged[sn.parent];
         const uint64_t k = keyOf(sn.frame);
-        size_t i = size_t(seededhash::mix((k * 0x9E3779B97F4A7C15ull ^ p) ^ seed)) & mask;
-        for (;; i = (i + 1) & mask) {
-            const uint32_t m = slots[i];
-            if (m == kNoIndex) {
-                merged[s] = slots[i] = static_cast<uint32_t>(nodes.size());
-                nodes.push_back({p, sn.frame});
-                break;
-            }
-            if (nodes[m].parent == p && keyOf(nodes[m].frame) == k) {
-                merged[s] = m;
-                break;
-            }
+        const uint32_t first = p == kNoIndex ? rootFirst : nodes[p].firstChild;
+        const auto m = static_cast<uint32_t>(nodes.size());
+        if (first == kHub) {
+            merged[s] = hubs.findOrInsertHashed(
+                hashOf(p, k), m, [&](uint32_t c) { return keyOf(nodes[c].frame) == k; });
+            if (merged[s] == m)
+                nodes.push_back({sn.frame, kNoIndex, kNoIndex});
+            continue;
         }
+        uint32_t found = kNoIndex;
+        size_t siblings = 0;
+        for (uint32_t c = first; c != kNoIndex && found == kNoIndex;
+             c = nodes[c].nextSibling, ++siblings)
+            if (keyOf(nodes[c].frame) == k)
+                found = c;
+        if (found != kNoIndex) {
+            merged[s] = found;
+            continue;
+        }
+        nodes.push_back({sn.frame, kNoIndex, kNoIndex});
+        uint32_t& head = p == kNoIndex ? rootFirst : nodes[p].firstChild;
+        if (siblings < kMaxWalk) {
+            nodes[m].nextSibling = head;
+            head = m;
+        } else { // becomes a hub: its children go into the map
+            for (uint32_t c = head; c != kNoIndex; c = nodes[c].nextSibling)
+                intoHubs(p, c);
+            intoHubs(p, m);
+            head = kHub;
+        }
+        merged[s] = m;
     }
     return merged;
 }
