@@ -1,9 +1,12 @@
 // Interning call stacks: whatever the trie's shape (chains, wide fan-outs that make a parent a
 // hub, many roots) and whether the index was released and rebuilt in between, each distinct
-// (parent, frame) gets one id, in first-seen order, as a plain map would give them.
+// (parent, frame) gets one id, in first-seen order, as a plain map would give them; and the
+// merged trie numbers its nodes as a map would.
 
+#include "calltree.h"
 #include "hserror.h"
 #include "profilebuilder.h"
+#include "stackmerge.h"
 
 #include <QTest>
 #include <map>
@@ -42,8 +45,11 @@ void TestProfileBuilder::internStack()
     QFETCH(int, releaseEvery);
     ProfileBuilder b;
     std::vector<uint32_t> frameIds;
+    // Every third frame has one of a few function names, so that stacks merge by function.
     for (int f = 0; f < frames; ++f)
-        frameIds.push_back(b.internFrame({kNoIndex, b.internString("f.py"), f + 1, kNoIndex}));
+        frameIds.push_back(
+            b.internFrame({f % 3 == 0 ? b.internString("fn" + std::to_string(f % 7)) : kNoIndex,
+                           b.internString("f.py"), f + 1, kNoIndex}));
     std::map<std::pair<uint32_t, uint32_t>, uint32_t> reference;
     std::mt19937 random(11);
     uint32_t last = kNoIndex;
@@ -69,6 +75,19 @@ void TestProfileBuilder::internStack()
         }
         last = id;
     }
+    // The merged trie numbers nodes as a map of (merged parent, frame key) would.
+    const ProfileData& d = b.data();
+    std::map<std::pair<uint32_t, uint64_t>, uint32_t> nodeOf;
+    std::vector<uint32_t> merged(d.stacks.size());
+    for (size_t s = 0; s < d.stacks.size(); ++s) {
+        const uint32_t parent =
+            d.stacks[s].parent == kNoIndex ? kNoIndex : merged[d.stacks[s].parent];
+        merged[s] = nodeOf
+                        .emplace(std::make_pair(parent, frameMergeKey(d, d.stacks[s].frame)),
+                                 static_cast<uint32_t>(nodeOf.size()))
+                        .first->second;
+    }
+    QVERIFY(mergeStacks(d) == merged);
 }
 
 void TestProfileBuilder::refusesMissingParent()
