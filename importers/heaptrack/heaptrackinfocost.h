@@ -20,6 +20,6 @@ struct alignas(64) HeaptrackInfoCost
     uint64_t bucketStamp = 0; // the time bucket in which the info last had an event
 };
 
-using HeaptrackInfoCosts = ChunkedVector<HeaptrackInfoCost>;
+using HeaptrackInfoCosts = ChunkedVector<HeaptrackInfoCost, 15>; // blocks of 2 MiB
 
 } // namespace hs

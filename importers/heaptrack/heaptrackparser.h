@@ -46,8 +46,8 @@ public:
     const std::vector<HeapInterval>& intervals() const { return m_intervals; }
     std::vector<HeapInterval> takeIntervals() { return std::move(m_intervals); }
     uint32_t bucketWidth() const { return m_bucketWidth; }
-    const std::vector<HeaptrackTimeline::Row>& bucketRows() const { return m_bucketRows; }
-    void releaseBucketRows() { std::vector<HeaptrackTimeline::Row>().swap(m_bucketRows); }
+    const HeaptrackTimeline::Rows& bucketRows() const { return m_bucketRows; }
+    void releaseBucketRows() { HeaptrackTimeline::Rows().swap(m_bucketRows); }
     // Adds lines of a user suppression file (leak:PATTERN).
     void addSuppressions(std::string_view text);
 
@@ -81,7 +81,7 @@ private:
     HeaptrackTimeline m_timeline;
     std::vector<HeapInterval> m_intervals;
     uint32_t m_bucketWidth = 1;
-    std::vector<HeaptrackTimeline::Row> m_bucketRows;
+    HeaptrackTimeline::Rows m_bucketRows;
 };
 
 } // namespace hs

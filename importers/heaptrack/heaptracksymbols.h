@@ -64,10 +64,10 @@ public:
 private:
     std::vector<std::string> m_strings; // [0] is the empty string
     std::vector<Ip> m_ips = {Ip{}};
-    ChunkedVector<TraceNode, 16> m_traces = rootOnly();
-    static ChunkedVector<TraceNode, 16> rootOnly()
+    ChunkedVector<TraceNode, 18> m_traces = rootOnly();
+    static ChunkedVector<TraceNode, 18> rootOnly()
     {
-        ChunkedVector<TraceNode, 16> v;
+        ChunkedVector<TraceNode, 18> v;
         v.push_back({});
         return v;
     }

@@ -138,7 +138,7 @@ void HeaptrackTimeline::foldBuckets(HeaptrackInfoCosts& infos)
     // In place: a merged pair never has more rows than it had, so it is built aside (one
     // pair's worth, in a buffer kept from fold to fold: growing a fresh one each time was a
     // fifth of the parser's time in page faults) and copied down over rows already read.
-    std::vector<Row>& pairRows = m_pairRows;
+    Rows& pairRows = m_pairRows;
     size_t i = 0, out = 0;
     while (i < m_rows.size()) {
         // Rows of buckets 2k and 2k+1, each sorted by info: merged into bucket k.
@@ -176,7 +176,7 @@ void HeaptrackTimeline::foldBuckets(HeaptrackInfoCosts& infos)
 }
 
 void HeaptrackTimeline::finish(HeaptrackInfoCosts& infos, std::vector<HeapInterval>& intervals,
-                               uint32_t& bucketWidth, std::vector<Row>& rows)
+                               uint32_t& bucketWidth, Rows& rows)
 {
     closeInterval();
     const size_t maxRows = m_maxRows;
@@ -190,7 +190,7 @@ void HeaptrackTimeline::finish(HeaptrackInfoCosts& infos, std::vector<HeapInterv
     m_rows.clear();
     m_closed.clear(); // no longer needed: given back before the mapping
     std::vector<uint32_t>().swap(m_touched);
-    std::vector<Row>().swap(m_pairRows);
+    Rows().swap(m_pairRows);
 }
 
 } // namespace hs

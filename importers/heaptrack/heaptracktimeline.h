@@ -2,6 +2,7 @@
 
 #include "heapprofile.h"
 #include "heaptrackinfocost.h"
+#include "hugepageallocator.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +27,8 @@ public:
         uint64_t temporary = 0;
         uint64_t frees = 0;
     };
+    // Up to millions of rows, grown while the file is read: in huge pages, a fault per 2 MiB.
+    using Rows = HugeVector<Row>;
 
     explicit HeaptrackTimeline(size_t maxIntervals = size_t(1) << 15, size_t maxRows = size_t(1)
                                                                                        << 17);
@@ -53,7 +56,7 @@ public:
 
     // Closes the last interval. Intervals carry RSS in pages; rows are ordered by bucket, info.
     void finish(HeaptrackInfoCosts& infos, std::vector<HeapInterval>& intervals,
-                uint32_t& bucketWidth, std::vector<Row>& rows);
+                uint32_t& bucketWidth, Rows& rows);
 
 private:
     // Each info's counts when it last closed a bucket: a bucket's row is the difference.
@@ -73,9 +76,9 @@ private:
     size_t m_maxRows;
     std::vector<HeapInterval> m_intervals; // closed
     HeapInterval m_open;
-    uint32_t m_width = 1;        // intervals per bucket
-    std::vector<Row> m_rows;     // closed buckets
-    std::vector<Row> m_pairRows; // foldBuckets' buffer, until finish()
+    uint32_t m_width = 1; // intervals per bucket
+    Rows m_rows;          // closed buckets
+    Rows m_pairRows;      // foldBuckets' buffer, until finish()
     uint32_t m_closedBuckets = 0;
     ChunkedVector<Counts> m_closed;  // by info
     std::vector<uint32_t> m_touched; // infos with events in the open bucket
