@@ -49,6 +49,9 @@ public:
         info.truncatedCount = m_truncated;
         builder.setCosts(m_snapshot, std::move(m_costs));
         m_costs.clear();
+        // A checkpoint's snapshot opened again (a damaged file) starts from no costs: the
+        // index must not point into the costs just handed over (found by fuzz_hsr).
+        m_costIndex.clear();
     }
 
     // Graph records as they come; the graph is analysed and handed over when it is whole.
