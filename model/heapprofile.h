@@ -61,10 +61,10 @@ struct HeapProfile
     // (module, function, file, line); each location's representative frame, in the order
     // heaptrack_print keeps them before sorting (ties in its top lists depend on it).
     std::vector<uint32_t> locations;
-    std::vector<HeapInterval> intervals;     // in file order
-    uint32_t bucketWidth = 1;                // intervals per time bucket
+    std::vector<HeapInterval> intervals;    // in file order
+    uint32_t bucketWidth = 1;               // intervals per time bucket
     HugeVector<HeapBucketCost> bucketCosts; // by bucket, then stack
-    std::vector<HeapSizeCount> sizes;        // by size
+    std::vector<HeapSizeCount> sizes;       // by size
 
     bool empty() const { return costs.empty() && intervals.empty() && locations.empty(); }
 };

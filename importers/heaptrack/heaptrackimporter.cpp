@@ -55,8 +55,8 @@ std::vector<uint32_t> orderBy(size_t n, Less less)
 }
 
 HugeVector<HeapBucketCost> bucketCosts(const HeaptrackParser& parser,
-                                        const std::vector<SiteTotals>& infos,
-                                        const std::vector<uint32_t>& stackOfInfo)
+                                       const std::vector<SiteTotals>& infos,
+                                       const std::vector<uint32_t>& stackOfInfo)
 {
     // Rows come bucket by bucket; within a bucket, infos of one stack are summed.
     HugeVector<HeapBucketCost> out;
