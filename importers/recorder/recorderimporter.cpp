@@ -48,11 +48,15 @@ public:
         info.totalCount = m_totalCount;
         info.truncatedCount = m_truncated;
         builder.setCosts(m_snapshot, std::move(m_costs));
+        // A checkpoint's snapshot opened again (a damaged file) starts from nothing: the index
+        // must not point into the costs just handed over (found by fuzz_hsr), and the totals
+        // must stay those of the costs kept.
         m_costs.clear();
-        // A checkpoint's snapshot opened again (a damaged file) starts from no costs: the
-        // index must not point into the costs just handed over (found by fuzz_hsr).
         m_costIndex.clear();
+        m_totalSize = m_totalCount = m_truncated = 0;
+        m_snapshotDone = true;
     }
+    bool snapshotDone() const { return m_snapshotDone; }
 
     // Graph records as they come; the graph is analysed and handed over when it is whole.
     GraphAssembler graph;
@@ -77,6 +81,7 @@ private:
     std::vector<StackCost> m_costs;
     FlatHashMap m_costIndex;
     uint64_t m_totalSize = 0, m_totalCount = 0, m_truncated = 0;
+    bool m_snapshotDone = false;
 };
 
 class Importer
@@ -213,6 +218,10 @@ void Importer::record(uint8_t type, HsrCursor& c)
         if (m_snapshot)
             closeOpen(true, false, "another snapshot began");
         m_snapshot = &checkpoint(c);
+        if (m_snapshot->snapshotDone())
+            rec.warnings.push_back("checkpoint '" +
+                                   m_builder.snapshotInfo(m_snapshot->snapshot()).label +
+                                   "' has a second snapshot: the later one is kept");
         m_builder.snapshotInfo(m_snapshot->snapshot()).tracebackLimit =
             static_cast<int64_t>(c.varint() & INT64_MAX);
         break;

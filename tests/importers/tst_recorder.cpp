@@ -247,6 +247,50 @@ private slots:
         QCOMPARE(d.strings[path[1].edgeName], std::string("key"));
     }
 
+    void snapshotRecordedTwice_data()
+    {
+        QTest::addColumn<bool>("firstEnded");
+        QTest::addColumn<int>("warnings");
+        QTest::newRow("first one ended") << true << 1;
+        QTest::newRow("first one left open") << false << 2;
+    }
+    // A damaged file can open a checkpoint's snapshot a second time (fuzz_hsr found a heap
+    // overflow there): the later snapshot is kept whole, with totals that match its costs.
+    void snapshotRecordedTwice()
+    {
+        QFETCH(bool, firstEnded);
+        QFETCH(int, warnings);
+        HsrFile f;
+        HsrPayload strings;
+        strings.varint(1).varint(1).str("a.py");
+        f.record(Strings, strings);
+        const auto snapshot = [&f](std::initializer_list<uint64_t> sizes, bool end) {
+            f.record(SnapshotBegin, HsrPayload().varint(1).varint(5).varint(sizes.size()));
+            HsrPayload traces;
+            traces.varint(sizes.size());
+            uint64_t line = 0;
+            for (const uint64_t size : sizes)
+                traces.varint(0).varint(size).varint(1).varint(1).varint(1).varint(++line);
+            f.record(Traces, traces);
+            if (end)
+                f.record(SnapshotEnd, HsrPayload().varint(1).varint(sizes.size()));
+        };
+        snapshot({100, 200, 300, 400}, firstEnded);
+        snapshot({7, 8}, true);
+        f.record(End, HsrPayload().f64(1));
+        const ProfileData d = import(f.bytes());
+        QCOMPARE(d.snapshots.size(), size_t(1));
+        const SnapshotData& s = d.snapshots[0];
+        QCOMPARE(s.costs.size(), size_t(2));
+        uint64_t sum = 0;
+        for (const StackCost& c : s.costs)
+            sum += c.size;
+        QCOMPARE(sum, uint64_t(15));
+        QCOMPARE(s.info.totalSize, uint64_t(15));
+        QCOMPARE(s.info.totalCount, uint64_t(2));
+        QCOMPARE(int(d.recordings[0].warnings.size()), warnings);
+    }
+
     void everyCut()
     {
         // Cut anywhere: the records before the cut, a warning, never an exception.
