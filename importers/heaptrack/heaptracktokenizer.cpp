@@ -5,9 +5,11 @@
 #include <algorithm>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if !defined(__clang__)
 // GCC 12's AVX-512 headers start masked results from an "undefined" register, which its
 // own uninitialised-use warning then reports.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #define HEAPSCOPE_TOKENIZER_AVX2 1
 #endif
@@ -85,7 +87,7 @@ __attribute__((target("avx2,bmi2"))) size_t tokenizeAvx2Pext(std::string_view te
 // eight bytes are gathered into a lane of its own, and the hex digits are summed by
 // multiply-adds. A step ends after its eighth line, so the number of lines in 64 bytes
 // never decides a branch.
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,lzcnt,popcnt")))
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt")))
 size_t
 tokenizeAvx512(std::string_view text, uint32_t* out)
 {
@@ -132,7 +134,7 @@ tokenizeAvx512(std::string_view text, uint32_t* out)
             continue;
         }
         const uint64_t eighth = _pdep_u64(0x80, bits);
-        const size_t advance = eighth ? _tzcnt_u64(eighth) + 1 : 64 - _lzcnt_u64(bits);
+        const size_t advance = eighth ? _tzcnt_u64(eighth) + 1 : 64 - static_cast<size_t>(std::countl_zero(bits));
         const size_t lines = std::min<size_t>(8, static_cast<size_t>(_mm_popcnt_u64(bits)));
         // e: each line's newline; s: where each line starts.
         const __m512i e = _mm512_maskz_compress_epi8(nl, iota);
@@ -190,7 +192,7 @@ bool hasAvx512Bytes()
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") &&
            __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi") &&
-           __builtin_cpu_supports("lzcnt") && __builtin_cpu_supports("popcnt") && fastPext();
+           __builtin_cpu_supports("popcnt") && fastPext();
 }
 #endif
 
