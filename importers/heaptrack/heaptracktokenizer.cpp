@@ -87,8 +87,7 @@ __attribute__((target("avx2,bmi2"))) size_t tokenizeAvx2Pext(std::string_view te
 // eight bytes are gathered into a lane of its own, and the hex digits are summed by
 // multiply-adds. A step ends after its eighth line, so the number of lines in 64 bytes
 // never decides a branch.
-__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt")))
-size_t
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,bmi,bmi2,popcnt"))) size_t
 tokenizeAvx512(std::string_view text, uint32_t* out)
 {
     alignas(64) static constexpr uint8_t kIota[64] = {
@@ -134,7 +133,8 @@ tokenizeAvx512(std::string_view text, uint32_t* out)
             continue;
         }
         const uint64_t eighth = _pdep_u64(0x80, bits);
-        const size_t advance = eighth ? _tzcnt_u64(eighth) + 1 : 64 - static_cast<size_t>(std::countl_zero(bits));
+        const size_t advance =
+            eighth ? _tzcnt_u64(eighth) + 1 : 64 - static_cast<size_t>(std::countl_zero(bits));
         const size_t lines = std::min<size_t>(8, static_cast<size_t>(_mm_popcnt_u64(bits)));
         // e: each line's newline; s: where each line starts.
         const __m512i e = _mm512_maskz_compress_epi8(nl, iota);
